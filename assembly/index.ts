@@ -1,0 +1,94 @@
+// The kernel's whole exported surface: numbers in, numbers out. It knows nothing of
+// files, strings or words; the host (src/kernel/) lays out memory and calls these.
+import { keptLength, nextSentence, resetWordsSeen, wordsSeen } from "./chunk";
+import { learningRate } from "./params";
+import { sentence } from "./model";
+import { drawTargets, lossSteps, lossSum, resetLoss, stepLoss, updateTargets } from "./sgns";
+import { trainSentence as skipgramSentence } from "./skipgram";
+import { trainSentence as cbowSentence } from "./cbow";
+import { trainSentence as sharedSentence } from "./shared";
+import { getState, setState } from "./rng";
+import { gains, hiddenRow, rowBytes, targetRows } from "./model";
+import { outputRow } from "./model";
+
+export { MAX_NEGATIVE, MAX_SENTENCE, scratchBytes, setScratch, setTables } from "./model";
+export { setParams } from "./params";
+export { initTables, setExact } from "./sigmoid";
+export { countKept, sampleNoise } from "./sampler";
+export { initRows } from "./init";
+export { analogyBatch, normalizeRows, scoreCosMul, scoreRows, selectTopK } from "./search";
+
+export const MODE_SKIPGRAM: i32 = 0;
+export const MODE_CBOW: i32 = 1;
+export const MODE_SKIPGRAM_SHARED: i32 = 2;
+
+/** Where the kernel's own static data ends; the host lays its regions out above. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+export function seed(s: u64): void {
+  setState(s);
+}
+
+export function rngState(): u64 {
+  return getState();
+}
+
+/** Trains on `count` token ids at `tokens` (sentences ended by 0xFFFFFFFF).
+ *  `wordsBefore` is the run's word count before this chunk (drives lr decay).
+ *  Returns the number of words consumed (before subsampling). */
+export function trainChunk(mode: i32, tokens: usize, count: i32, wordsBefore: f64): f64 {
+  resetWordsSeen();
+  let at = 0;
+  while (at < count) {
+    const lr = learningRate(wordsBefore + wordsSeen);
+    at = nextSentence(tokens, at, count);
+    if (mode == MODE_CBOW) cbowSentence(keptLength, lr);
+    else if (mode == MODE_SKIPGRAM_SHARED) sharedSentence(keptLength, lr);
+    else skipgramSentence(keptLength, lr);
+  }
+  return wordsSeen;
+}
+
+/** -objective summed over steps since the last reset, and the step count. */
+export function lossTotal(): f64 {
+  return lossSum;
+}
+
+export function lossCount(): f64 {
+  return lossSteps;
+}
+
+export { resetLoss };
+
+/** Current learning rate at a given run position (for progress reports). */
+export function lrAt(wordsDone: f64): f32 {
+  return learningRate(wordsDone);
+}
+
+// --- Hooks for tests: one step with explicit targets, no randomness. ---
+
+/** Loads `n` output-row word ids (positive first) from `ids` as targets. */
+function loadTargets(ids: usize, n: i32): void {
+  for (let j = 0; j < n; j++) {
+    store<u32>(targetRows + (<usize> j << 2), <u32> outputRow(load<u32>(ids + (<usize> j << 2))));
+  }
+}
+
+/** One SGD step of vector h (row address) against targets ids[0..n), gradient into grad. */
+export function testStep(h: usize, grad: usize, ids: usize, n: i32, lr: f32): void {
+  loadTargets(ids, n);
+  updateTargets(h, grad, n, lr);
+}
+
+/** The loss of h against targets ids[0..n). */
+export function testLoss(h: usize, ids: usize, n: i32): f64 {
+  loadTargets(ids, n);
+  return stepLoss(h, n);
+}
+
+/** Draws targets for a positive word; returns how many (1 + kept negatives). */
+export function testDrawTargets(positive: u32): i32 {
+  return drawTargets(positive);
+}

@@ -1,0 +1,225 @@
+// negsamp's own model file (.nsm). Layout, all little-endian:
+//   "NEGSAMP\0" | u32 version | u32 header JSON length | header JSON (UTF-8)
+//   | vocabulary: per word u32 byte length + UTF-8 bytes | zero padding to 8 bytes
+//   | counts: f64 x vocabSize | tables: f32 x rows x dim, one after another
+//   | u32 CRC-32 (IEEE) of every byte before it
+import { crc32 } from "./crc32.ts";
+import { FormatError } from "./errors.ts";
+import { LITTLE_ENDIAN_HOST } from "./word2vec_common.ts";
+
+export interface NativeModel {
+  /** JSON-serialisable: training config and state, kind of model. `dim`, `vocabSize` and
+   * `tableRows` are filled in on encode. */
+  header: Record<string, unknown>;
+  words: string[];
+  /** Word frequencies, same order as `words`. */
+  counts: Float64Array;
+  dim: number;
+  /** Row-major tables (input, output, ...); each may have its own row count. */
+  tables: Float32Array[];
+}
+
+export const NATIVE_MAGIC: Uint8Array = new Uint8Array([
+  0x4e,
+  0x45,
+  0x47,
+  0x53,
+  0x41,
+  0x4d,
+  0x50,
+  0,
+]);
+export const NATIVE_VERSION = 1;
+const PREAMBLE = 16; // magic + version + header length
+
+export function isNativeModel(bytes: Uint8Array): boolean {
+  if (bytes.length < NATIVE_MAGIC.length) return false;
+  for (let i = 0; i < NATIVE_MAGIC.length; i++) if (bytes[i] !== NATIVE_MAGIC[i]) return false;
+  return true;
+}
+
+const align8 = (n: number) => (n + 7) & ~7;
+
+export function encodeNativeModel(m: NativeModel): Uint8Array {
+  const { dim, words, counts, tables } = m;
+  if (!Number.isSafeInteger(dim) || dim < 1) throw new RangeError(`dim must be >= 1, got ${dim}`);
+  if (counts.length !== words.length) {
+    throw new RangeError(`${counts.length} counts for ${words.length} words`);
+  }
+  const tableRows = tables.map((t, i) => {
+    if (t.length % dim !== 0) {
+      throw new RangeError(`table ${i} has ${t.length} floats, not a multiple of dim ${dim}`);
+    }
+    return t.length / dim;
+  });
+  for (const [key, value] of [["dim", dim], ["vocabSize", words.length]] as const) {
+    if (key in m.header && m.header[key] !== value) {
+      throw new RangeError(`header.${key} is ${m.header[key]} but the model has ${value}`);
+    }
+  }
+  const enc = new TextEncoder();
+  const json = enc.encode(JSON.stringify({ ...m.header, dim, vocabSize: words.length, tableRows }));
+  const seen = new Set<string>();
+  const wordBytes = words.map((w, i) => {
+    if (!w.isWellFormed()) {
+      throw new RangeError(`word ${i} ${JSON.stringify(w)} has a lone surrogate`);
+    }
+    if (seen.has(w)) throw new RangeError(`duplicate word ${JSON.stringify(w)}`);
+    seen.add(w);
+    return enc.encode(w);
+  });
+
+  let vocabEnd = PREAMBLE + json.length;
+  for (const w of wordBytes) vocabEnd += 4 + w.length;
+  const countsAt = align8(vocabEnd);
+  const tablesAt = countsAt + 8 * words.length;
+  let total = tablesAt + 4;
+  for (const t of tables) total += 4 * t.length;
+
+  const out = new Uint8Array(total);
+  const view = new DataView(out.buffer);
+  out.set(NATIVE_MAGIC, 0);
+  view.setUint32(8, NATIVE_VERSION, true);
+  view.setUint32(12, json.length, true);
+  out.set(json, PREAMBLE);
+  let pos = PREAMBLE + json.length;
+  for (const w of wordBytes) {
+    view.setUint32(pos, w.length, true);
+    out.set(w, pos + 4);
+    pos += 4 + w.length;
+  }
+  pos = writeLE(out, view, countsAt, counts);
+  for (const t of tables) pos = writeLE(out, view, pos, t);
+  view.setUint32(total - 4, crc32(out.subarray(0, total - 4)), true);
+  return out;
+}
+
+function writeLE(out: Uint8Array, view: DataView, pos: number, a: Float64Array | Float32Array) {
+  const size = a.BYTES_PER_ELEMENT;
+  if (LITTLE_ENDIAN_HOST) {
+    out.set(new Uint8Array(a.buffer, a.byteOffset, a.length * size), pos);
+  } else if (size === 8) {
+    for (let i = 0; i < a.length; i++) view.setFloat64(pos + 8 * i, a[i], true);
+  } else {
+    for (let i = 0; i < a.length; i++) view.setFloat32(pos + 4 * i, a[i], true);
+  }
+  return pos + a.length * size;
+}
+
+function readLE<T extends Float64Array | Float32Array>(out: T, bytes: Uint8Array, pos: number): T {
+  const size = out.BYTES_PER_ELEMENT;
+  if (LITTLE_ENDIAN_HOST) {
+    new Uint8Array(out.buffer).set(bytes.subarray(pos, pos + out.length * size));
+  } else {
+    const view = new DataView(bytes.buffer, bytes.byteOffset + pos, out.length * size);
+    for (let i = 0; i < out.length; i++) {
+      out[i] = size === 8 ? view.getFloat64(8 * i, true) : view.getFloat32(4 * i, true);
+    }
+  }
+  return out;
+}
+
+/**
+ * Decodes a native model. Every length is checked against the real byte count before
+ * anything large is allocated, then the CRC, then the data is copied out.
+ */
+export function decodeNativeModel(bytes: Uint8Array, source = "<memory>"): NativeModel {
+  const fail = (problem: string, offset: number): never => {
+    throw new FormatError(source, problem, { offset });
+  };
+  if (!isNativeModel(bytes)) fail("not a negsamp model file (bad magic)", 0);
+  if (bytes.length < PREAMBLE + 4) fail(`truncated: only ${bytes.length} bytes`, bytes.length);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const version = view.getUint32(8, true);
+  if (version !== NATIVE_VERSION) {
+    fail(`unsupported format version ${version} (this build reads ${NATIVE_VERSION})`, 8);
+  }
+  const jsonLen = view.getUint32(12, true);
+  if (jsonLen > bytes.length - PREAMBLE - 4) {
+    fail(`truncated or corrupted: header length ${jsonLen} exceeds the file size`, 12);
+  }
+  let header: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse(
+      new TextDecoder("utf-8", { fatal: true }).decode(
+        bytes.subarray(PREAMBLE, PREAMBLE + jsonLen),
+      ),
+    );
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw 0;
+    header = parsed as Record<string, unknown>;
+  } catch {
+    fail("header is not a valid JSON object", PREAMBLE);
+  }
+  const count = (v: unknown, what: string, min: number): number =>
+    Number.isSafeInteger(v) && (v as number) >= min
+      ? v as number
+      : fail(`header ${what} must be an integer >= ${min}, got ${JSON.stringify(v)}`, PREAMBLE);
+  const dim = count(header.dim, "dim", 1);
+  const vocabSize = count(header.vocabSize, "vocabSize", 0);
+  if (!Array.isArray(header.tableRows)) fail("header tableRows must be an array", PREAMBLE);
+  const tableRows = (header.tableRows as unknown[]).map((r, i) => count(r, `tableRows[${i}]`, 0));
+
+  // Sizes from the header alone (vocabulary at its minimum of 4 bytes per word) must fit.
+  const vocabAt = PREAMBLE + jsonLen;
+  const tableBytes = tableRows.reduce((s, r) => s + 4 * r * dim, 0);
+  const minTotal = vocabAt + 4 * vocabSize + 8 * vocabSize + tableBytes + 4;
+  if (minTotal > bytes.length) {
+    fail(
+      `truncated or corrupted: header promises ${vocabSize} words and ${tableRows.length} ` +
+        `table(s) of dim ${dim}, at least ${minTotal} bytes, but the file has ${bytes.length}`,
+      vocabAt,
+    );
+  }
+  // Walk the vocabulary lengths without decoding anything.
+  let pos = vocabAt;
+  for (let i = 0; i < vocabSize; i++) {
+    const len = pos + 4 <= bytes.length ? view.getUint32(pos, true) : Infinity;
+    if (pos + 4 + len > bytes.length) {
+      fail(`truncated or corrupted: word ${i} overruns the file`, pos);
+    }
+    pos += 4 + len;
+  }
+  const countsAt = align8(pos);
+  const expected = countsAt + 8 * vocabSize + tableBytes + 4;
+  if (expected !== bytes.length) {
+    fail(
+      `${expected > bytes.length ? "truncated" : "trailing data"}: expected ${expected} bytes ` +
+        `from the header and vocabulary, the file has ${bytes.length}`,
+      Math.min(expected, bytes.length),
+    );
+  }
+  const stored = view.getUint32(bytes.length - 4, true);
+  const actual = crc32(bytes.subarray(0, bytes.length - 4));
+  if (stored !== actual) {
+    fail(
+      `checksum mismatch (stored ${hex(stored)}, computed ${hex(actual)}): file is corrupted`,
+      bytes.length - 4,
+    );
+  }
+
+  const dec = new TextDecoder("utf-8", { fatal: true });
+  const words = new Array<string>(vocabSize);
+  const seen = new Set<string>();
+  pos = vocabAt;
+  for (let i = 0; i < vocabSize; i++) {
+    const len = view.getUint32(pos, true);
+    try {
+      words[i] = dec.decode(bytes.subarray(pos + 4, pos + 4 + len));
+    } catch {
+      fail(`word ${i} is not valid UTF-8`, pos + 4);
+    }
+    if (seen.has(words[i])) fail(`duplicate word ${JSON.stringify(words[i])}`, pos);
+    seen.add(words[i]);
+    pos += 4 + len;
+  }
+  const counts = readLE(new Float64Array(vocabSize), bytes, countsAt);
+  pos = countsAt + 8 * vocabSize;
+  const tables = tableRows.map((rows) => {
+    const t = readLE(new Float32Array(rows * dim), bytes, pos);
+    pos += 4 * rows * dim;
+    return t;
+  });
+  return { header, words, counts, dim, tables };
+}
+
+const hex = (n: number) => "0x" + n.toString(16).padStart(8, "0");

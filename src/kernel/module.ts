@@ -1,0 +1,68 @@
+// Finds and compiles the kernel's .wasm for the runtime at hand. Deno and Node read
+// the file next to this module's build/ folder; browsers fetch it (streaming
+// compile); Cloudflare Workers cannot compile at run time and must hand in the
+// module they imported (useKernelModule).
+
+export type KernelVariant = "simd" | "relaxed";
+
+const FILES: Record<KernelVariant, string> = {
+  simd: "negsamp.wasm",
+  relaxed: "negsamp-relaxed.wasm",
+};
+
+let provided: WebAssembly.Module | undefined;
+const cache = new Map<string, Promise<WebAssembly.Module>>();
+
+/** Use an already compiled kernel (required in Cloudflare Workers, optional elsewhere). */
+export function useKernelModule(module: WebAssembly.Module): void {
+  provided = module;
+}
+
+/** Where the built kernels live, relative to this file (src/kernel -> build/). */
+export function kernelUrl(variant: KernelVariant): URL {
+  return new URL(`../../build/${FILES[variant]}`, import.meta.url);
+}
+
+async function readBytes(url: URL): Promise<Uint8Array<ArrayBuffer>> {
+  if (url.protocol === "file:") {
+    const deno = (globalThis as {
+      Deno?: { readFile(u: URL): Promise<Uint8Array<ArrayBuffer>> };
+    }).Deno;
+    if (deno) return await deno.readFile(url);
+    const fs = await import("node:fs/promises");
+    return new Uint8Array(await fs.readFile(url));
+  }
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`cannot load the kernel from ${url}: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+async function compile(variant: KernelVariant): Promise<WebAssembly.Module> {
+  const bytes = await readBytes(kernelUrl(variant));
+  if (!WebAssembly.validate(bytes)) {
+    throw new Error(`this runtime cannot run the ${variant} kernel (needs WebAssembly SIMD)`);
+  }
+  return await WebAssembly.compile(bytes);
+}
+
+/** Relaxed SIMD when the engine supports it (Deno, Chrome, workerd), else plain SIMD. */
+async function pickVariant(): Promise<KernelVariant> {
+  try {
+    const bytes = await readBytes(kernelUrl("relaxed"));
+    return WebAssembly.validate(bytes) ? "relaxed" : "simd";
+  } catch {
+    return "simd";
+  }
+}
+
+/** The compiled kernel: the one handed to useKernelModule, else the best variant. */
+export function kernelModule(variant?: KernelVariant): Promise<WebAssembly.Module> {
+  if (provided && !variant) return Promise.resolve(provided);
+  const key = variant ?? "auto";
+  let module = cache.get(key);
+  if (!module) {
+    module = variant ? compile(variant) : pickVariant().then(compile);
+    cache.set(key, module);
+  }
+  return module;
+}

@@ -1,0 +1,39 @@
+// Sentences -> chunks of word ids for the kernel. Out-of-vocabulary words are
+// dropped before windows are formed (as word2vec and gensim do); each sentence
+// ends with SENTENCE_END; a chunk never splits a sentence.
+import type { Corpus } from "../corpus/source.ts";
+import { SENTENCE_END } from "../kernel/exports.ts";
+import type { Vocab } from "../vocab.ts";
+
+export interface IdChunk {
+  ids: Uint32Array;
+  /** Corpus tokens this chunk covers, including dropped out-of-vocabulary ones. */
+  tokens: number;
+}
+
+export async function* idChunks(
+  corpus: Corpus,
+  vocab: Vocab,
+  chunkTokens: number,
+): AsyncGenerator<IdChunk> {
+  let buffer = new Uint32Array(chunkTokens);
+  let used = 0;
+  let tokens = 0;
+  const index = vocab.index;
+  for await (const sentence of corpus.sentences()) {
+    if (used + sentence.length + 1 > chunkTokens && used > 0) {
+      yield { ids: buffer.subarray(0, used), tokens };
+      buffer = new Uint32Array(chunkTokens);
+      used = 0;
+      tokens = 0;
+    }
+    tokens += sentence.length;
+    const start = used;
+    for (const word of sentence) {
+      const id = index.get(word);
+      if (id !== undefined) buffer[used++] = id;
+    }
+    if (used > start) buffer[used++] = SENTENCE_END;
+  }
+  if (used > 0 || tokens > 0) yield { ids: buffer.subarray(0, used), tokens };
+}
