@@ -56,7 +56,13 @@ export function streamCorpus(
 /** A corpus held in memory: text, or gzip-compressed bytes. */
 export function memoryCorpus(name: string, content: string | Uint8Array): Corpus {
   const bytes = typeof content === "string" ? new TextEncoder().encode(content) : content;
-  return streamCorpus(name, () => new Blob([bytes]).stream());
+  return streamCorpus(name, () =>
+    new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(bytes);
+        controller.close();
+      },
+    }));
 }
 
 /** A corpus read from a file (plain text or gzip), in Deno or Node. */

@@ -69,5 +69,6 @@ export interface KernelExports {
 
 export const MODE_SKIPGRAM = 0;
 export const MODE_CBOW = 1;
+export const MODE_SKIPGRAM_SHARED = 2;
 /** Marks the end of a sentence in a chunk of token ids. */
 export const SENTENCE_END = 0xFFFFFFFF;

@@ -22,6 +22,9 @@ export interface TrainConfig {
   threads: number;
   /** Token ids per kernel call (~64k keeps V8's optimising tier in play). */
   chunkTokens: number;
+  /** Skip-gram only: draw the negatives once per window and share them across its
+   *  context words (HogBatch), instead of once per (context, word) pair. */
+  sharedNegatives: boolean;
 }
 
 export const DEFAULTS: Omit<TrainConfig, "lr"> = {
@@ -38,6 +41,7 @@ export const DEFAULTS: Omit<TrainConfig, "lr"> = {
   seed: 1,
   threads: 1,
   chunkTokens: 65536,
+  sharedNegatives: false,
 };
 
 export function defaultLr(model: ModelKind): number {
@@ -59,7 +63,7 @@ interface Rule {
   exclusiveMin?: boolean;
 }
 
-const RULES: Record<Exclude<keyof TrainConfig, "model">, Rule> = {
+const RULES: Record<Exclude<keyof TrainConfig, "model" | "sharedNegatives">, Rule> = {
   dim: { integer: true, min: 1, max: 4096 },
   window: { integer: true, min: 1, max: 1000 },
   negative: { integer: true, min: 1, max: 127 },
@@ -72,14 +76,16 @@ const RULES: Record<Exclude<keyof TrainConfig, "model">, Rule> = {
   nsExponent: { min: -10, max: 10 },
   seed: { integer: true, min: 0, max: Number.MAX_SAFE_INTEGER },
   threads: { integer: true, min: 1, max: 256 },
-  chunkTokens: { integer: true, min: 1024, max: 1 << 24 },
+  // A chunk always holds a whole sentence (at most 10,000 tokens and its end mark).
+  chunkTokens: { integer: true, min: 16384, max: 1 << 24 },
 };
 
 /** Fills in defaults and checks every field; throws ConfigError on the first bad one. */
 export function resolveConfig(partial: Partial<TrainConfig> = {}): TrainConfig {
   for (const key of Object.keys(partial)) {
-    if (key !== "model" && !(key in RULES)) {
-      throw new ConfigError(key, `unknown option (known: model, ${Object.keys(RULES).join(", ")})`);
+    if (key !== "model" && key !== "sharedNegatives" && !(key in RULES)) {
+      const known = ["model", "sharedNegatives", ...Object.keys(RULES)].join(", ");
+      throw new ConfigError(key, `unknown option (known: ${known})`);
     }
   }
   const model = partial.model ?? DEFAULTS.model;
@@ -92,6 +98,12 @@ export function resolveConfig(partial: Partial<TrainConfig> = {}): TrainConfig {
   const config: TrainConfig = { ...DEFAULTS, lr: defaultLr(model), ...defined, model };
   for (const [field, rule] of Object.entries(RULES) as [keyof typeof RULES, Rule][]) {
     checkNumber(field, config[field], rule);
+  }
+  if (typeof config.sharedNegatives !== "boolean") {
+    throw new ConfigError(
+      "sharedNegatives",
+      `${JSON.stringify(config.sharedNegatives)} is not a boolean`,
+    );
   }
   if (config.minLr > config.lr) {
     throw new ConfigError("minLr", `${config.minLr} is above the initial lr ${config.lr}`);

@@ -3,7 +3,7 @@
 // happens in the kernel; the host only moves ids in and results out.
 import type { Corpus } from "../corpus/source.ts";
 import { Kernel } from "../kernel/kernel.ts";
-import { MODE_CBOW, MODE_SKIPGRAM } from "../kernel/exports.ts";
+import { MODE_CBOW, MODE_SKIPGRAM, MODE_SKIPGRAM_SHARED } from "../kernel/exports.ts";
 import type { KernelVariant } from "../kernel/module.ts";
 import { buildVocab, type Vocab, type VocabStats } from "../vocab.ts";
 import { resolveConfig, type TrainConfig } from "./config.ts";
@@ -89,7 +89,11 @@ export async function trainWithVocab(
     config.epochs * vocab.totalCount,
   );
   k.seed(BigInt(config.seed));
-  const mode = config.model === "cbow" ? MODE_CBOW : MODE_SKIPGRAM;
+  const mode = config.model === "cbow"
+    ? MODE_CBOW
+    : config.sharedNegatives
+    ? MODE_SKIPGRAM_SHARED
+    : MODE_SKIPGRAM;
   const meter = new ProgressMeter(options.progressIntervalMs ?? 500, options.onProgress);
   const cacheLimit = options.cacheTokens ?? 1 << 26;
   let cache: IdChunk[] | undefined = [];
