@@ -10,20 +10,20 @@ import { addTo, scale, zero } from "./simd";
 export function trainSentence(length: i32, lr: f32): void {
   const bytes = rowBytes;
   for (let pos = 0; pos < length; pos++) {
-    const word = load<u32>(sentence + (<usize> pos << 2));
-    const reach = window - <i32> below(<u32> window);
+    const word = load<u32>(sentence + (<usize>pos << 2));
+    const reach = window - <i32>below(<u32>window);
     const first = pos - reach < 0 ? 0 : pos - reach;
     const last = pos + reach >= length ? length - 1 : pos + reach;
     if (last - first < 1) continue; // no context word
     zero(hiddenRow, bytes);
     for (let c = first; c <= last; c++) {
-      if (c != pos) addTo(inputRow(load<u32>(sentence + (<usize> c << 2))), hiddenRow, bytes);
+      if (c != pos) addTo(inputRow(load<u32>(sentence + (<usize>c << 2))), hiddenRow, bytes);
     }
-    scale(1 / <f32> (last - first), hiddenRow, bytes);
+    scale(1 / <f32>(last - first), hiddenRow, bytes);
     zero(gradRow, bytes);
     updateTargets(hiddenRow, gradRow, drawTargets(word), lr);
     for (let c = first; c <= last; c++) {
-      if (c != pos) addTo(gradRow, inputRow(load<u32>(sentence + (<usize> c << 2))), bytes);
+      if (c != pos) addTo(gradRow, inputRow(load<u32>(sentence + (<usize>c << 2))), bytes);
     }
   }
 }

@@ -21,14 +21,14 @@ export function nextSentence(tokens: usize, from: i32, count: i32): i32 {
   let kept = 0;
   let i = from;
   for (; i < count; i++) {
-    const w = load<u32>(tokens + (<usize> i << 2));
+    const w = load<u32>(tokens + (<usize>i << 2));
     if (w == SENTENCE_END) {
       i++;
       break;
     }
     wordsSeen += 1;
     if (keep(w)) {
-      store<u32>(sentence + (<usize> kept << 2), w);
+      store<u32>(sentence + (<usize>kept << 2), w);
       kept++;
       // A sentence longer than the buffer is cut into consecutive pieces.
       if (kept == MAX_SENTENCE) {

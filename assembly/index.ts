@@ -72,7 +72,7 @@ export function lrAt(wordsDone: f64): f32 {
 /** Loads `n` output-row word ids (positive first) from `ids` as targets. */
 function loadTargets(ids: usize, n: i32): void {
   for (let j = 0; j < n; j++) {
-    store<u32>(targetRows + (<usize> j << 2), <u32> outputRow(load<u32>(ids + (<usize> j << 2))));
+    store<u32>(targetRows + (<usize>j << 2), <u32>outputRow(load<u32>(ids + (<usize>j << 2))));
   }
 }
 

@@ -4,12 +4,12 @@ import { rowBytes, rowFloats } from "./model";
 import { unit } from "./rng";
 
 export function initRows(table: usize, first: u32, count: u32, dim: i32, uniform: bool): void {
-  const scale: f32 = 1 / <f32> dim;
+  const scale: f32 = 1 / <f32>dim;
   for (let r: u32 = 0; r < count; r++) {
-    const row = table + <usize> (first + r) * rowBytes;
+    const row = table + <usize>(first + r) * rowBytes;
     for (let i = 0; i < rowFloats; i++) {
       const v: f32 = uniform && i < dim ? (unit() - 0.5) * scale : 0;
-      store<f32>(row + (<usize> i << 2), v);
+      store<f32>(row + (<usize>i << 2), v);
     }
   }
 }

@@ -49,15 +49,15 @@ export function setTables(
   keepTable = keep;
   vocabSize = words;
   rowFloats = floatsPerRow;
-  rowBytes = <usize> floatsPerRow << 2;
+  rowBytes = <usize>floatsPerRow << 2;
 }
 
 /** Bytes of scratch one thread needs for rows of `floatsPerRow`. */
 export function scratchBytes(floatsPerRow: i32): usize {
-  const row = <usize> floatsPerRow << 2;
-  return (2 + <usize> MAX_BATCH) * row + 4 * <usize> (MAX_NEGATIVE + 1) +
-    4 * <usize> MAX_BATCH * <usize> (MAX_NEGATIVE + 1) + 4 * <usize> MAX_BATCH +
-    4 * <usize> MAX_SENTENCE;
+  const row = <usize>floatsPerRow << 2;
+  return (2 + <usize>MAX_BATCH) * row + 4 * <usize>(MAX_NEGATIVE + 1) +
+    8 * <usize>MAX_BATCH * <usize>(MAX_NEGATIVE + 1) + 4 * <usize>MAX_BATCH +
+    4 * <usize>MAX_SENTENCE;
 }
 
 export function setScratch(ptr: usize): void {
@@ -65,18 +65,19 @@ export function setScratch(ptr: usize): void {
   hiddenRow = ptr;
   queryRow = hiddenRow + rowBytes;
   gradRow = queryRow + rowBytes;
-  targetRows = gradRow + <usize> MAX_BATCH * rowBytes;
-  gains = targetRows + 4 * <usize> (MAX_NEGATIVE + 1);
-  contextRows = gains + 4 * <usize> MAX_BATCH * <usize> (MAX_NEGATIVE + 1);
-  sentence = contextRows + 4 * <usize> MAX_BATCH;
+  targetRows = gradRow + <usize>MAX_BATCH * rowBytes;
+  gains = targetRows + 4 * <usize>(MAX_NEGATIVE + 1);
+  // gains: G (MAX_BATCH x T) and its transpose
+  contextRows = gains + 8 * <usize>MAX_BATCH * <usize>(MAX_NEGATIVE + 1);
+  sentence = contextRows + 4 * <usize>MAX_BATCH;
 }
 
 // @ts-ignore: decorator
-export function inputRow(word: u32): usize {
-  return inputTable + <usize> word * rowBytes;
+@inline export function inputRow(word: u32): usize {
+  return inputTable + <usize>word * rowBytes;
 }
 
 // @ts-ignore: decorator
-export function outputRow(word: u32): usize {
-  return outputTable + <usize> word * rowBytes;
+@inline export function outputRow(word: u32): usize {
+  return outputTable + <usize>word * rowBytes;
 }

@@ -24,7 +24,7 @@ export function setParams(
 
 /** Linear decay from lrStart to lrMin over the run, by words processed so far. */
 // @ts-ignore: decorator
-export function learningRate(wordsDone: f64): f32 {
-  const lr = <f32> (<f64> lrStart * (1 - wordsDone / totalWords));
+@inline export function learningRate(wordsDone: f64): f32 {
+  const lr = <f32>(<f64>lrStart * (1 - wordsDone / totalWords));
   return lr > lrMin ? lr : lrMin;
 }

@@ -14,7 +14,7 @@ export function getState(): u64 {
 }
 
 // @ts-ignore: decorator
-export function nextU64(): u64 {
+@inline export function nextU64(): u64 {
   state += 0x9E3779B97F4A7C15;
   let z = state;
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9;
@@ -24,12 +24,12 @@ export function nextU64(): u64 {
 
 /** Uniform integer in [0, n) by multiply-shift (no division, bias < n / 2^32). */
 // @ts-ignore: decorator
-export function below(n: u32): u32 {
-  return <u32> (((nextU64() >> 32) * <u64> n) >> 32);
+@inline export function below(n: u32): u32 {
+  return <u32>(((nextU64() >> 32) * <u64>n) >> 32);
 }
 
 /** Uniform float in [0, 1). */
 // @ts-ignore: decorator
-export function unit(): f32 {
-  return <f32> (<u32> (nextU64() >> 40)) * (1.0 / 16777216.0);
+@inline export function unit(): f32 {
+  return <f32>(<u32>(nextU64() >> 40)) * (1.0 / 16777216.0);
 }

@@ -6,8 +6,8 @@ import { dot, hsum, madd } from "./simd";
 /** dst row = src row / |src row|; zero rows stay zero. src may equal dst. */
 export function normalizeRows(src: usize, dst: usize, rows: i32, rowBytes: usize): void {
   for (let r = 0; r < rows; r++) {
-    const s = src + <usize> r * rowBytes;
-    const d = dst + <usize> r * rowBytes;
+    const s = src + <usize>r * rowBytes;
+    const d = dst + <usize>r * rowBytes;
     const norm = Mathf.sqrt(dot(s, s, rowBytes));
     const inv = f32x4.splat(norm > 0 ? 1 / norm : 0);
     for (let i: usize = 0; i < rowBytes; i += 16) {
@@ -27,7 +27,7 @@ export function scoreRows(
 ): void {
   let r = 0;
   for (; r + 4 <= rows; r += 4) {
-    const r0 = table + <usize> r * rowBytes;
+    const r0 = table + <usize>r * rowBytes;
     const r1 = r0 + rowBytes;
     const r2 = r1 + rowBytes;
     const r3 = r2 + rowBytes;
@@ -39,14 +39,14 @@ export function scoreRows(
       a2 = madd(q, v128.load(r2 + i), a2);
       a3 = madd(q, v128.load(r3 + i), a3);
     }
-    const o = out + (<usize> r << 2);
+    const o = out + (<usize>r << 2);
     store<f32>(o, hsum(a0));
     store<f32>(o, hsum(a1), 4);
     store<f32>(o, hsum(a2), 8);
     store<f32>(o, hsum(a3), 12);
   }
   for (; r < rows; r++) {
-    store<f32>(out + (<usize> r << 2), dot(query, table + <usize> r * rowBytes, rowBytes));
+    store<f32>(out + (<usize>r << 2), dot(query, table + <usize>r * rowBytes, rowBytes));
   }
 }
 
@@ -63,31 +63,31 @@ export function scoreCosMul(
   out: usize,
 ): void {
   for (let r = 0; r < rows; r++) {
-    const row = table + <usize> r * rowBytes;
+    const row = table + <usize>r * rowBytes;
     let pos: f32 = 1;
     let neg: f32 = 1;
     for (let k = 0; k < nPos + nNeg; k++) {
-      const other = table + <usize> load<u32>(ids + (<usize> k << 2)) * rowBytes;
+      const other = table + <usize>load<u32>(ids + (<usize>k << 2)) * rowBytes;
       const c = (dot(row, other, rowBytes) + 1) * 0.5;
       if (k < nPos) pos *= c;
       else neg *= c;
     }
-    store<f32>(out + (<usize> r << 2), pos / (neg + 1e-6));
+    store<f32>(out + (<usize>r << 2), pos / (neg + 1e-6));
   }
 }
 
 // Min-heap on (score, id) pairs: the root is the weakest of the current top k.
 // @ts-ignore: decorator
-function less(scores: usize, ids: usize, a: i32, b: i32): bool {
-  const sa = load<f32>(scores + (<usize> a << 2));
-  const sb = load<f32>(scores + (<usize> b << 2));
+@inline function less(scores: usize, ids: usize, a: i32, b: i32): bool {
+  const sa = load<f32>(scores + (<usize>a << 2));
+  const sb = load<f32>(scores + (<usize>b << 2));
   // Ties broken by id (lower id = more frequent word ranks first), so results are stable.
   return sa < sb ||
-    (sa == sb && load<u32>(ids + (<usize> a << 2)) > load<u32>(ids + (<usize> b << 2)));
+    (sa == sb && load<u32>(ids + (<usize>a << 2)) > load<u32>(ids + (<usize>b << 2)));
 }
 
 function swap(scores: usize, ids: usize, a: i32, b: i32): void {
-  const pa = <usize> a << 2, pb = <usize> b << 2;
+  const pa = <usize>a << 2, pb = <usize>b << 2;
   const s = load<f32>(scores + pa);
   store<f32>(scores + pa, load<f32>(scores + pb));
   store<f32>(scores + pb, s);
@@ -122,16 +122,16 @@ export function selectTopK(
 ): i32 {
   let size = 0;
   for (let r = 0; r < n; r++) {
-    const s = load<f32>(scores + (<usize> r << 2));
+    const s = load<f32>(scores + (<usize>r << 2));
     if (s != s) continue;
     let skip = false;
     for (let e = 0; e < nExclude; e++) {
-      if (load<u32>(exclude + (<usize> e << 2)) == <u32> r) skip = true;
+      if (load<u32>(exclude + (<usize>e << 2)) == <u32>r) skip = true;
     }
     if (skip) continue;
     if (size < k) {
-      store<f32>(outScores + (<usize> size << 2), s);
-      store<u32>(outIds + (<usize> size << 2), r);
+      store<f32>(outScores + (<usize>size << 2), s);
+      store<u32>(outIds + (<usize>size << 2), r);
       size++;
       // Restore the heap property bottom-up for the new leaf.
       let c = size - 1;
@@ -142,7 +142,7 @@ export function selectTopK(
         c = p;
       }
     } else if (
-      s > load<f32>(outScores) || (s == load<f32>(outScores) && <u32> r < load<u32>(outIds))
+      s > load<f32>(outScores) || (s == load<f32>(outScores) && <u32>r < load<u32>(outIds))
     ) {
       store<f32>(outScores, s);
       store<u32>(outIds, r);
@@ -170,11 +170,11 @@ export function analogyBatch(
   query: usize,
 ): void {
   for (let q = 0; q < count; q++) {
-    const t = triples + <usize> q * 12;
+    const t = triples + <usize>q * 12;
     const a = load<u32>(t), b = load<u32>(t, 4), c = load<u32>(t, 8);
-    const ra = table + <usize> a * rowBytes;
-    const rb = table + <usize> b * rowBytes;
-    const rc = table + <usize> c * rowBytes;
+    const ra = table + <usize>a * rowBytes;
+    const rb = table + <usize>b * rowBytes;
+    const rc = table + <usize>c * rowBytes;
     for (let i: usize = 0; i < rowBytes; i += 16) {
       v128.store(
         query + i,
@@ -184,13 +184,13 @@ export function analogyBatch(
     let best: i32 = -1;
     let bestScore: f32 = -Infinity;
     for (let r = 0; r < rows; r++) {
-      if (<u32> r == a || <u32> r == b || <u32> r == c) continue;
-      const s = dot(query, table + <usize> r * rowBytes, rowBytes);
+      if (<u32>r == a || <u32>r == b || <u32>r == c) continue;
+      const s = dot(query, table + <usize>r * rowBytes, rowBytes);
       if (s > bestScore) {
         bestScore = s;
         best = r;
       }
     }
-    store<i32>(out + (<usize> q << 2), best);
+    store<i32>(out + (<usize>q << 2), best);
   }
 }

@@ -14,9 +14,9 @@ export let lossSum: f64 = 0;
 export let lossSteps: f64 = 0;
 
 // @ts-ignore: decorator
-export function addLoss(loss: f64, steps: i32): void {
+@inline export function addLoss(loss: f64, steps: i32): void {
   lossSum += loss;
-  lossSteps += <f64> steps;
+  lossSteps += <f64>steps;
 }
 
 export function resetLoss(): void {
@@ -27,13 +27,13 @@ export function resetLoss(): void {
 /** Draws the noise words for one step into targetRows[1..]; a draw equal to the
  *  positive word is skipped (as word2vec does), so fewer may come back. */
 // @ts-ignore: decorator
-export function drawTargets(positive: u32): i32 {
-  store<u32>(targetRows, <u32> outputRow(positive));
+@inline export function drawTargets(positive: u32): i32 {
+  store<u32>(targetRows, <u32>outputRow(positive));
   let n = 1;
   for (let i = 0; i < negative; i++) {
     const w = drawNoise();
     if (w == positive) continue;
-    store<u32>(targetRows + (<usize> n << 2), <u32> outputRow(w));
+    store<u32>(targetRows + (<usize>n << 2), <u32>outputRow(w));
     n++;
   }
   return n;
@@ -108,29 +108,29 @@ export function updateTargets(h: usize, grad: usize, n: i32, lr: f32): void {
 }
 
 // @ts-ignore: decorator
-function rowOf(j: i32): usize {
-  return <usize> load<u32>(targetRows + (<usize> j << 2));
+@inline function rowOf(j: i32): usize {
+  return <usize>load<u32>(targetRows + (<usize>j << 2));
 }
 
 // @ts-ignore: decorator
-function gainOf(j: i32): v128 {
-  return v128.load32_splat(gains + (<usize> j << 2));
+@inline function gainOf(j: i32): v128 {
+  return v128.load32_splat(gains + (<usize>j << 2));
 }
 
 /** Stores target j's gain and returns its loss term (j == 0 is the positive). */
 // @ts-ignore: decorator
-function gain(j: i32, f: f32, lr: f32): f64 {
+@inline function gain(j: i32, f: f32, lr: f32): f64 {
   const label: f32 = j == 0 ? 1 : 0;
-  store<f32>(gains + (<usize> j << 2), (label - sigmoid(f)) * lr);
-  return j == 0 ? -logSigmoid(f) : <f64> f - logSigmoid(f); // -log sigma(-f) = f - log sigma(f)
+  store<f32>(gains + (<usize>j << 2), (label - sigmoid(f)) * lr);
+  return j == 0 ? -logSigmoid(f) : <f64>f - logSigmoid(f); // -log sigma(-f) = f - log sigma(f)
 }
 
 /** Loss of one step with explicit negatives, computed exactly (for gradient tests). */
 export function stepLoss(h: usize, n: i32): f64 {
   let loss: f64 = 0;
   for (let j = 0; j < n; j++) {
-    const f = dot(h, <usize> load<u32>(targetRows + (<usize> j << 2)), rowBytes);
-    loss -= j == 0 ? logSigmoid(f) : logSigmoid(f) - <f64> f;
+    const f = dot(h, <usize>load<u32>(targetRows + (<usize>j << 2)), rowBytes);
+    loss -= j == 0 ? logSigmoid(f) : logSigmoid(f) - <f64>f;
   }
   return loss;
 }

@@ -20,12 +20,12 @@ import { window } from "./params";
 import { below } from "./rng";
 import { addLoss, drawTargets } from "./sgns";
 import { logSigmoid, sigmoid } from "./sigmoid";
-import { dot, madd } from "./simd";
+import { addTo, dot, hsum, madd } from "./simd";
 
 export function trainSentence(length: i32, lr: f32): void {
   for (let pos = 0; pos < length; pos++) {
-    const word = load<u32>(sentence + (<usize> pos << 2));
-    const reach = window - <i32> below(<u32> window);
+    const word = load<u32>(sentence + (<usize>pos << 2));
+    const reach = window - <i32>below(<u32>window);
     const first = pos - reach < 0 ? 0 : pos - reach;
     const last = pos + reach >= length ? length - 1 : pos + reach;
     if (last - first < 1) continue;
@@ -34,8 +34,8 @@ export function trainSentence(length: i32, lr: f32): void {
     for (let c = first; c <= last; c++) {
       if (c == pos) continue;
       store<u32>(
-        contextRows + (<usize> count << 2),
-        <u32> inputRow(load<u32>(sentence + (<usize> c << 2))),
+        contextRows + (<usize>count << 2),
+        <u32>inputRow(load<u32>(sentence + (<usize>c << 2))),
       );
       count++;
       if (count == MAX_BATCH) {
@@ -48,95 +48,110 @@ export function trainSentence(length: i32, lr: f32): void {
 }
 
 // @ts-ignore: decorator
-function rowAt(list: usize, k: i32): usize {
-  return <usize> load<u32>(list + (<usize> k << 2));
+@inline function rowAt(list: usize, k: i32): usize {
+  return <usize>load<u32>(list + (<usize>k << 2));
 }
 
-// Gain of (context c, target t), stored at gains[c * T + t].
 // @ts-ignore: decorator
-function gainAt(c: i32, t: i32, targets: i32): usize {
-  return gains + (<usize> (c * targets + t) << 2);
+@inline function splatAt(base: usize, k: i32): v128 {
+  return v128.load32_splat(base + (<usize>k << 2));
 }
 
-/** One C x T block: contexts in contextRows[0..C), targets in targetRows[0..T). */
+/** One C x T block: contexts in contextRows[0..C), targets in targetRows[0..T).
+ *  Gains are stored twice: G[c][t] at gains[c * T + t] (read per context) and the
+ *  transpose at gainsT[t * C + c] (read per target), so every group of four reads
+ *  its gains from one contiguous run. */
 export function updateBlock(contexts: i32, targets: i32, lr: f32): void {
   const bytes = rowBytes;
-  // 1. Dot products and gains.
+  const gainsT = gains + (<usize>(contexts * targets) << 2);
+  // 1. Dot products and gains, four targets per sweep of each context row.
   let loss: f64 = 0;
   for (let c = 0; c < contexts; c++) {
     const h = rowAt(contextRows, c);
-    for (let t = 0; t < targets; t++) {
-      const f = dot(h, rowAt(targetRows, t), bytes);
-      const label: f32 = t == 0 ? 1 : 0;
-      store<f32>(gainAt(c, t, targets), (label - sigmoid(f)) * lr);
-      loss += t == 0 ? -logSigmoid(f) : <f64> f - logSigmoid(f);
+    let t = 0;
+    for (; t + 4 <= targets; t += 4) {
+      const r0 = rowAt(targetRows, t), r1 = rowAt(targetRows, t + 1);
+      const r2 = rowAt(targetRows, t + 2), r3 = rowAt(targetRows, t + 3);
+      let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+      for (let i: usize = 0; i < bytes; i += 16) {
+        const hv = v128.load(h + i);
+        a0 = madd(hv, v128.load(r0 + i), a0);
+        a1 = madd(hv, v128.load(r1 + i), a1);
+        a2 = madd(hv, v128.load(r2 + i), a2);
+        a3 = madd(hv, v128.load(r3 + i), a3);
+      }
+      loss += gainOf(c, t, hsum(a0), lr, contexts, targets, gainsT) +
+        gainOf(c, t + 1, hsum(a1), lr, contexts, targets, gainsT) +
+        gainOf(c, t + 2, hsum(a2), lr, contexts, targets, gainsT) +
+        gainOf(c, t + 3, hsum(a3), lr, contexts, targets, gainsT);
+    }
+    for (; t < targets; t++) {
+      loss += gainOf(c, t, dot(h, rowAt(targetRows, t), bytes), lr, contexts, targets, gainsT);
     }
   }
   addLoss(loss, contexts);
   // 2. Input gradients from the old output rows: grad_c = sum_t G[c][t] * out_t.
   for (let c = 0; c < contexts; c++) {
-    const grad = gradRow + <usize> c * bytes;
-    for (let i: usize = 0; i < bytes; i += 16) {
-      let acc0 = f32x4.splat(0);
-      let acc1 = f32x4.splat(0);
-      let t = 0;
-      for (; t + 2 <= targets; t += 2) {
-        acc0 = madd(
-          v128.load32_splat(gainAt(c, t, targets)),
-          v128.load(rowAt(targetRows, t) + i),
-          acc0,
-        );
-        acc1 = madd(
-          v128.load32_splat(gainAt(c, t + 1, targets)),
-          v128.load(rowAt(targetRows, t + 1) + i),
-          acc1,
-        );
-      }
-      if (t < targets) {
-        acc0 = madd(
-          v128.load32_splat(gainAt(c, t, targets)),
-          v128.load(rowAt(targetRows, t) + i),
-          acc0,
-        );
-      }
-      v128.store(grad + i, f32x4.add(acc0, acc1));
-    }
+    const g = gains + (<usize>(c * targets) << 2);
+    accumulate(gradRow + <usize>c * bytes, g, targetRows, targets, bytes, false);
   }
   // 3. Output rows from the old input rows: out_t += sum_c G[c][t] * in_c.
   for (let t = 0; t < targets; t++) {
-    const out = rowAt(targetRows, t);
-    for (let i: usize = 0; i < bytes; i += 16) {
-      let acc0 = v128.load(out + i);
-      let acc1 = f32x4.splat(0);
-      let c = 0;
-      for (; c + 2 <= contexts; c += 2) {
-        acc0 = madd(
-          v128.load32_splat(gainAt(c, t, targets)),
-          v128.load(rowAt(contextRows, c) + i),
-          acc0,
-        );
-        acc1 = madd(
-          v128.load32_splat(gainAt(c + 1, t, targets)),
-          v128.load(rowAt(contextRows, c + 1) + i),
-          acc1,
-        );
-      }
-      if (c < contexts) {
-        acc0 = madd(
-          v128.load32_splat(gainAt(c, t, targets)),
-          v128.load(rowAt(contextRows, c) + i),
-          acc0,
-        );
-      }
-      v128.store(out + i, f32x4.add(acc0, acc1));
-    }
+    const g = gainsT + (<usize>(t * contexts) << 2);
+    accumulate(rowAt(targetRows, t), g, contextRows, contexts, bytes, true);
   }
   // 4. Apply the input gradients (duplicate context words each get their own).
   for (let c = 0; c < contexts; c++) {
-    const h = rowAt(contextRows, c);
-    const grad = gradRow + <usize> c * bytes;
+    addTo(gradRow + <usize>c * bytes, rowAt(contextRows, c), bytes);
+  }
+}
+
+/** dst = (add ? dst : 0) + sum_k g[k] * row_k over `count` rows listed at `rows`,
+ *  four rows per sweep over the lanes (addresses and gains held in locals). */
+function accumulate(dst: usize, g: usize, rows: usize, count: i32, bytes: usize, add: bool): void {
+  let k = 0;
+  let fresh = !add;
+  for (; k + 4 <= count; k += 4) {
+    const r0 = rowAt(rows, k), r1 = rowAt(rows, k + 1);
+    const r2 = rowAt(rows, k + 2), r3 = rowAt(rows, k + 3);
+    const g0 = splatAt(g, k), g1 = splatAt(g, k + 1);
+    const g2 = splatAt(g, k + 2), g3 = splatAt(g, k + 3);
     for (let i: usize = 0; i < bytes; i += 16) {
-      v128.store(h + i, f32x4.add(v128.load(h + i), v128.load(grad + i)));
+      let acc = fresh ? f32x4.splat(0) : v128.load(dst + i);
+      acc = madd(g0, v128.load(r0 + i), acc);
+      acc = madd(g1, v128.load(r1 + i), acc);
+      acc = madd(g2, v128.load(r2 + i), acc);
+      v128.store(dst + i, madd(g3, v128.load(r3 + i), acc));
+    }
+    fresh = false;
+  }
+  for (; k + 2 <= count; k += 2) {
+    const r0 = rowAt(rows, k), r1 = rowAt(rows, k + 1);
+    const g0 = splatAt(g, k), g1 = splatAt(g, k + 1);
+    for (let i: usize = 0; i < bytes; i += 16) {
+      const acc = fresh ? f32x4.splat(0) : v128.load(dst + i);
+      v128.store(dst + i, madd(g1, v128.load(r1 + i), madd(g0, v128.load(r0 + i), acc)));
+    }
+    fresh = false;
+  }
+  if (k < count) {
+    const r0 = rowAt(rows, k);
+    const g0 = splatAt(g, k);
+    for (let i: usize = 0; i < bytes; i += 16) {
+      const acc = fresh ? f32x4.splat(0) : v128.load(dst + i);
+      v128.store(dst + i, madd(g0, v128.load(r0 + i), acc));
     }
   }
+}
+
+/** Stores G[c][t] and its transpose; returns the pair's loss term. */
+// @ts-ignore: decorator
+@inline function gainOf(
+  c: i32, t: i32, f: f32, lr: f32, contexts: i32, targets: i32, gainsT: usize,
+): f64 {
+  const label: f32 = t == 0 ? 1 : 0;
+  const g = (label - sigmoid(f)) * lr;
+  store<f32>(gains + (<usize>(c * targets + t) << 2), g);
+  store<f32>(gainsT + (<usize>(t * contexts + c) << 2), g);
+  return t == 0 ? -logSigmoid(f) : <f64>f - logSigmoid(f);
 }

@@ -4,13 +4,13 @@
 
 // a*b + c, fused where the build enables relaxed SIMD (resolved at compile time).
 // @ts-ignore: decorator
-export function madd(a: v128, b: v128, c: v128): v128 {
+@inline export function madd(a: v128, b: v128, c: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
   return f32x4.add(f32x4.mul(a, b), c);
 }
 
 // @ts-ignore: decorator
-export function hsum(v: v128): f32 {
+@inline export function hsum(v: v128): f32 {
   return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) +
     f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
 }
@@ -19,7 +19,7 @@ export function hsum(v: v128): f32 {
  *  hide the add latency; the order of additions is fixed, so results are
  *  deterministic for a given build. */
 // @ts-ignore: decorator
-export function dot(a: usize, b: usize, bytes: usize): f32 {
+@inline export function dot(a: usize, b: usize, bytes: usize): f32 {
   let acc0 = f32x4.splat(0);
   let acc1 = f32x4.splat(0);
   let i: usize = 0;
