@@ -2,14 +2,12 @@
 // files, strings or words; the host (src/kernel/) lays out memory and calls these.
 import { keptLength, nextSentence, resetWordsSeen, wordsSeen } from "./chunk";
 import { learningRate } from "./params";
-import { sentence } from "./model";
 import { drawTargets, lossSteps, lossSum, resetLoss, stepLoss, updateTargets } from "./sgns";
 import { trainSentence as skipgramSentence } from "./skipgram";
 import { trainSentence as cbowSentence } from "./cbow";
 import { trainSentence as sharedSentence } from "./shared";
 import { getState, setState } from "./rng";
-import { gains, hiddenRow, rowBytes, targetRows } from "./model";
-import { outputRow } from "./model";
+import { outputRow, targetRows, targetWeights } from "./model";
 
 export { MAX_NEGATIVE, MAX_SENTENCE, scratchBytes, setScratch, setTables } from "./model";
 export { setParams } from "./params";
@@ -69,10 +67,12 @@ export function lrAt(wordsDone: f64): f32 {
 
 // --- Hooks for tests: one step with explicit targets, no randomness. ---
 
-/** Loads `n` output-row word ids (positive first) from `ids` as targets. */
+/** Loads `n` output-row word ids (positive first) from `ids` as targets of
+ *  multiplicity 1 (the test passes distinct ids, or checks the merge itself). */
 function loadTargets(ids: usize, n: i32): void {
   for (let j = 0; j < n; j++) {
     store<u32>(targetRows + (<usize>j << 2), <u32>outputRow(load<u32>(ids + (<usize>j << 2))));
+    store<f32>(targetWeights + (<usize>j << 2), 1);
   }
 }
 

@@ -24,6 +24,8 @@ export let hiddenRow: usize = 0;
 export let gradRow: usize = 0;
 export let queryRow: usize = 0;
 export let targetRows: usize = 0;
+/** Multiplicity of each target (a noise word drawn twice counts twice). */
+export let targetWeights: usize = 0;
 export let contextRows: usize = 0;
 export let gains: usize = 0;
 export let sentence: usize = 0;
@@ -55,7 +57,7 @@ export function setTables(
 /** Bytes of scratch one thread needs for rows of `floatsPerRow`. */
 export function scratchBytes(floatsPerRow: i32): usize {
   const row = <usize>floatsPerRow << 2;
-  return (2 + <usize>MAX_BATCH) * row + 4 * <usize>(MAX_NEGATIVE + 1) +
+  return (2 + <usize>MAX_BATCH) * row + 8 * <usize>(MAX_NEGATIVE + 1) +
     8 * <usize>MAX_BATCH * <usize>(MAX_NEGATIVE + 1) + 4 * <usize>MAX_BATCH +
     4 * <usize>MAX_SENTENCE;
 }
@@ -66,7 +68,8 @@ export function setScratch(ptr: usize): void {
   queryRow = hiddenRow + rowBytes;
   gradRow = queryRow + rowBytes;
   targetRows = gradRow + <usize>MAX_BATCH * rowBytes;
-  gains = targetRows + 4 * <usize>(MAX_NEGATIVE + 1);
+  targetWeights = targetRows + 4 * <usize>(MAX_NEGATIVE + 1);
+  gains = targetWeights + 4 * <usize>(MAX_NEGATIVE + 1);
   // gains: G (MAX_BATCH x T) and its transpose
   contextRows = gains + 8 * <usize>MAX_BATCH * <usize>(MAX_NEGATIVE + 1);
   sentence = contextRows + 4 * <usize>MAX_BATCH;

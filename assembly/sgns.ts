@@ -4,7 +4,7 @@
 // climbed by one SGD step of size lr. Both skip-gram and CBOW call it.
 import { dot, hsum, madd } from "./simd";
 import { negative } from "./params";
-import { gains, outputRow, rowBytes, targetRows } from "./model";
+import { gains, outputRow, rowBytes, targetRows, targetWeights } from "./model";
 import { drawNoise } from "./sampler";
 import { logSigmoid, sigmoid } from "./sigmoid";
 
@@ -25,15 +25,29 @@ export function resetLoss(): void {
 }
 
 /** Draws the noise words for one step into targetRows[1..]; a draw equal to the
- *  positive word is skipped (as word2vec does), so fewer may come back. */
+ *  positive word is skipped (as word2vec does), so fewer may come back. A word
+ *  drawn twice becomes one target of multiplicity 2 (targetWeights): the passes
+ *  below read every target row before writing any, so a repeated row would
+ *  otherwise keep only one of its updates while h took both gradients, a bias
+ *  that measurably hurt small vocabularies. */
 // @ts-ignore: decorator
 @inline export function drawTargets(positive: u32): i32 {
   store<u32>(targetRows, <u32>outputRow(positive));
+  store<f32>(targetWeights, 1);
   let n = 1;
   for (let i = 0; i < negative; i++) {
     const w = drawNoise();
     if (w == positive) continue;
-    store<u32>(targetRows + (<usize>n << 2), <u32>outputRow(w));
+    const row = <u32>outputRow(w);
+    let j = 1;
+    while (j < n && load<u32>(targetRows + (<usize>j << 2)) != row) j++;
+    if (j < n) {
+      const weight = targetWeights + (<usize>j << 2);
+      store<f32>(weight, load<f32>(weight) + 1);
+      continue;
+    }
+    store<u32>(targetRows + (<usize>n << 2), row);
+    store<f32>(targetWeights + (<usize>n << 2), 1);
     n++;
   }
   return n;
@@ -117,12 +131,15 @@ export function updateTargets(h: usize, grad: usize, n: i32, lr: f32): void {
   return v128.load32_splat(gains + (<usize>j << 2));
 }
 
-/** Stores target j's gain and returns its loss term (j == 0 is the positive). */
+/** Stores target j's gain (times its multiplicity) and returns its loss term
+ *  (j == 0 is the positive). */
 // @ts-ignore: decorator
 @inline function gain(j: i32, f: f32, lr: f32): f64 {
   const label: f32 = j == 0 ? 1 : 0;
-  store<f32>(gains + (<usize>j << 2), (label - sigmoid(f)) * lr);
-  return j == 0 ? -logSigmoid(f) : <f64>f - logSigmoid(f); // -log sigma(-f) = f - log sigma(f)
+  const weight = load<f32>(targetWeights + (<usize>j << 2));
+  store<f32>(gains + (<usize>j << 2), (label - sigmoid(f)) * lr * weight);
+  // -log sigma(-f) = f - log sigma(f)
+  return <f64>weight * (j == 0 ? -logSigmoid(f) : <f64>f - logSigmoid(f));
 }
 
 /** Loss of one step with explicit negatives, computed exactly (for gradient tests). */
@@ -130,7 +147,8 @@ export function stepLoss(h: usize, n: i32): f64 {
   let loss: f64 = 0;
   for (let j = 0; j < n; j++) {
     const f = dot(h, <usize>load<u32>(targetRows + (<usize>j << 2)), rowBytes);
-    loss -= j == 0 ? logSigmoid(f) : logSigmoid(f) - <f64>f;
+    const weight = <f64>load<f32>(targetWeights + (<usize>j << 2));
+    loss -= weight * (j == 0 ? logSigmoid(f) : logSigmoid(f) - <f64>f);
   }
   return loss;
 }

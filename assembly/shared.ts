@@ -15,6 +15,7 @@ import {
   rowBytes,
   sentence,
   targetRows,
+  targetWeights,
 } from "./model";
 import { window } from "./params";
 import { below } from "./rng";
@@ -150,8 +151,9 @@ function accumulate(dst: usize, g: usize, rows: usize, count: i32, bytes: usize,
   c: i32, t: i32, f: f32, lr: f32, contexts: i32, targets: i32, gainsT: usize,
 ): f64 {
   const label: f32 = t == 0 ? 1 : 0;
-  const g = (label - sigmoid(f)) * lr;
+  const weight = load<f32>(targetWeights + (<usize>t << 2));
+  const g = (label - sigmoid(f)) * lr * weight;
   store<f32>(gains + (<usize>(c * targets + t) << 2), g);
   store<f32>(gainsT + (<usize>(t * contexts + c) << 2), g);
-  return t == 0 ? -logSigmoid(f) : <f64>f - logSigmoid(f);
+  return <f64>weight * (t == 0 ? -logSigmoid(f) : <f64>f - logSigmoid(f));
 }

@@ -24,11 +24,16 @@ const common = [
   "--noAssert",
   "--converge",
 ];
+// Threaded builds import a shared memory (up to the 4 GiB maximum), which every
+// worker instantiates the same module against; they need SharedArrayBuffer.
+const shared = ["--sharedMemory", "--maximumMemory", "65536"];
 export const variants = {
   // Plain SIMD: runs everywhere (Node 20 without flags, Safari, Workers).
   "negsamp.wasm": ["--enable", "simd"],
   // Fused multiply-add: picked at run time where the engine validates it.
   "negsamp-relaxed.wasm": ["--enable", "simd,relaxed-simd"],
+  "negsamp-threads.wasm": ["--enable", "simd,threads", ...shared],
+  "negsamp-threads-relaxed.wasm": ["--enable", "simd,relaxed-simd,threads", ...shared],
 };
 
 const asc = join(root, "node_modules", "assemblyscript", "bin", "asc.js");

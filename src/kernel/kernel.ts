@@ -7,24 +7,35 @@ import { kernelModule, type KernelVariant } from "./module.ts";
 export interface KernelOptions {
   /** Force a build: "simd" everywhere, "relaxed" (fused multiply-add) where supported. */
   variant?: KernelVariant;
-  /** Share an existing memory (worker threads) instead of creating one. */
+  /** Use the threaded build over a shared memory (created unless `memory` is given). */
+  shared?: boolean;
+  /** An existing memory to instantiate against (a worker joining a shared memory). */
   memory?: WebAssembly.Memory;
 }
+
+/** Pages (64 KiB) in 4 GiB: the most a 32-bit WebAssembly memory can have. */
+const MAX_PAGES = 65536;
 
 export class Kernel {
   private constructor(
     readonly exports: KernelExports,
     readonly memory: WebAssembly.Memory,
     readonly arena: Arena,
+    /** The compiled module, so worker threads can instantiate the same code. */
+    readonly module: WebAssembly.Module,
   ) {}
 
   static async create(options: KernelOptions = {}): Promise<Kernel> {
-    const module = await kernelModule(options.variant);
-    const memory = options.memory ?? new WebAssembly.Memory({ initial: 1 });
+    const shared = options.shared ?? false;
+    const module = await kernelModule(options.variant, shared);
+    const memory = options.memory ??
+      (shared
+        ? new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true })
+        : new WebAssembly.Memory({ initial: 1 }));
     const instance = await WebAssembly.instantiate(module, { env: { memory } });
     const exports = instance.exports as unknown as KernelExports;
     exports.initTables();
-    return new Kernel(exports, memory, new Arena(memory, exports.heapBase()));
+    return new Kernel(exports, memory, new Arena(memory, exports.heapBase()), module);
   }
 
   /** Floats per row: the dimension padded to a whole number of f32x4 lanes. */

@@ -5,10 +5,10 @@
 
 export type KernelVariant = "simd" | "relaxed";
 
-const FILES: Record<KernelVariant, string> = {
-  simd: "negsamp.wasm",
-  relaxed: "negsamp-relaxed.wasm",
-};
+/** Build file for a variant; `shared` builds import a shared memory (threads). */
+function fileName(variant: KernelVariant, shared: boolean): string {
+  return `negsamp${shared ? "-threads" : ""}${variant === "relaxed" ? "-relaxed" : ""}.wasm`;
+}
 
 let provided: WebAssembly.Module | undefined;
 const cache = new Map<string, Promise<WebAssembly.Module>>();
@@ -19,8 +19,8 @@ export function useKernelModule(module: WebAssembly.Module): void {
 }
 
 /** Where the built kernels live, relative to this file (src/kernel -> build/). */
-export function kernelUrl(variant: KernelVariant): URL {
-  return new URL(`../../build/${FILES[variant]}`, import.meta.url);
+export function kernelUrl(variant: KernelVariant, shared = false): URL {
+  return new URL(`../../build/${fileName(variant, shared)}`, import.meta.url);
 }
 
 async function readBytes(url: URL): Promise<Uint8Array<ArrayBuffer>> {
@@ -37,8 +37,8 @@ async function readBytes(url: URL): Promise<Uint8Array<ArrayBuffer>> {
   return new Uint8Array(await response.arrayBuffer());
 }
 
-async function compile(variant: KernelVariant): Promise<WebAssembly.Module> {
-  const bytes = await readBytes(kernelUrl(variant));
+async function compile(variant: KernelVariant, shared: boolean): Promise<WebAssembly.Module> {
+  const bytes = await readBytes(kernelUrl(variant, shared));
   if (!WebAssembly.validate(bytes)) {
     throw new Error(`this runtime cannot run the ${variant} kernel (needs WebAssembly SIMD)`);
   }
@@ -55,14 +55,30 @@ async function pickVariant(): Promise<KernelVariant> {
   }
 }
 
-/** The compiled kernel: the one handed to useKernelModule, else the best variant. */
-export function kernelModule(variant?: KernelVariant): Promise<WebAssembly.Module> {
-  if (provided && !variant) return Promise.resolve(provided);
-  const key = variant ?? "auto";
+/** The compiled kernel: the one handed to useKernelModule, else the best variant.
+ *  `shared` asks for the threaded build (shared memory). */
+export function kernelModule(
+  variant?: KernelVariant,
+  shared = false,
+): Promise<WebAssembly.Module> {
+  if (provided && !variant && !shared) return Promise.resolve(provided);
+  const key = `${variant ?? "auto"}${shared ? "+threads" : ""}`;
   let module = cache.get(key);
   if (!module) {
-    module = variant ? compile(variant) : pickVariant().then(compile);
+    module = (variant ? Promise.resolve(variant) : pickVariant()).then((v) => compile(v, shared));
     cache.set(key, module);
   }
   return module;
+}
+
+/** Whether this runtime can share memory between threads (SharedArrayBuffer and
+ *  shared WebAssembly memories; a browser page needs cross-origin isolation). */
+export function canShareMemory(): boolean {
+  try {
+    if (typeof SharedArrayBuffer === "undefined") return false;
+    new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -7,6 +7,8 @@ import type { Vocab } from "../vocab.ts";
 
 export interface IdChunk {
   ids: Uint32Array;
+  /** In-vocabulary words in the chunk (ids minus sentence ends): drives lr decay. */
+  words: number;
   /** Corpus tokens this chunk covers, including dropped out-of-vocabulary ones. */
   tokens: number;
 }
@@ -19,13 +21,15 @@ export async function* idChunks(
   let buffer = new Uint32Array(chunkTokens);
   let used = 0;
   let tokens = 0;
+  let sentences = 0;
   const index = vocab.index;
   for await (const sentence of corpus.sentences()) {
     if (used + sentence.length + 1 > chunkTokens && used > 0) {
-      yield { ids: buffer.subarray(0, used), tokens };
+      yield { ids: buffer.subarray(0, used), words: used - sentences, tokens };
       buffer = new Uint32Array(chunkTokens);
       used = 0;
       tokens = 0;
+      sentences = 0;
     }
     tokens += sentence.length;
     const start = used;
@@ -33,7 +37,12 @@ export async function* idChunks(
       const id = index.get(word);
       if (id !== undefined) buffer[used++] = id;
     }
-    if (used > start) buffer[used++] = SENTENCE_END;
+    if (used > start) {
+      buffer[used++] = SENTENCE_END;
+      sentences++;
+    }
   }
-  if (used > 0 || tokens > 0) yield { ids: buffer.subarray(0, used), tokens };
+  if (used > 0 || tokens > 0) {
+    yield { ids: buffer.subarray(0, used), words: used - sentences, tokens };
+  }
 }

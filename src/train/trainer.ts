@@ -4,6 +4,8 @@
 import type { Corpus } from "../corpus/source.ts";
 import { Kernel } from "../kernel/kernel.ts";
 import { MODE_CBOW, MODE_SKIPGRAM, MODE_SKIPGRAM_SHARED } from "../kernel/exports.ts";
+import { canShareMemory } from "../kernel/module.ts";
+import { type ChunkResult, ThreadPool } from "./pool.ts";
 import type { KernelVariant } from "../kernel/module.ts";
 import { buildVocab, type Vocab, type VocabStats } from "../vocab.ts";
 import { resolveConfig, type TrainConfig } from "./config.ts";
@@ -22,6 +24,8 @@ export interface TrainOptions {
   cacheTokens?: number;
   kernel?: KernelVariant;
   signal?: AbortSignal;
+  /** Non-fatal notices (e.g. falling back to one thread); default console.warn. */
+  onNotice?: (message: string) => void;
 }
 
 export interface TrainedModel {
@@ -57,9 +61,6 @@ export async function train(
   options: TrainOptions = {},
 ): Promise<TrainedModel> {
   const config = resolveConfig(settings);
-  if (config.threads !== 1) {
-    throw new Error("threads: only --threads 1 is supported in this version");
-  }
   const { vocab, stats } = await buildVocab(corpus, config);
   if (vocab.size === 0) {
     throw new Error(
@@ -78,16 +79,26 @@ export async function trainWithVocab(
   options: TrainOptions = {},
   initial?: { input: Float32Array; output: Float32Array },
 ): Promise<TrainedModel> {
-  const kernel = await Kernel.create({ variant: options.kernel });
+  let threads = config.threads;
+  if (threads > 1 && !canShareMemory()) {
+    (options.onNotice ?? console.warn)(
+      `negsamp: this runtime cannot share memory between threads (no SharedArrayBuffer; ` +
+        `a web page needs cross-origin isolation): training on 1 thread instead of ${threads}`,
+    );
+    threads = 1;
+  }
+  const kernel = await Kernel.create({ variant: options.kernel, shared: threads > 1 });
   const k = kernel.exports;
   const layout = layOut(kernel, vocab, config, initial);
-  k.setParams(
-    config.window,
-    config.negative,
-    config.lr,
-    config.minLr,
-    config.epochs * vocab.totalCount,
-  );
+  const planned = config.epochs * vocab.totalCount;
+  const params = {
+    window: config.window,
+    negative: config.negative,
+    lr: config.lr,
+    minLr: config.minLr,
+    plannedWords: planned,
+  };
+  k.setParams(params.window, params.negative, params.lr, params.minLr, params.plannedWords);
   k.seed(BigInt(config.seed));
   const mode = config.model === "cbow"
     ? MODE_CBOW
@@ -95,36 +106,77 @@ export async function trainWithVocab(
     ? MODE_SKIPGRAM_SHARED
     : MODE_SKIPGRAM;
   const meter = new ProgressMeter(options.progressIntervalMs ?? 500, options.onProgress);
+  let lastLoss = NaN;
+  let diverged = false;
+  const collect = (r: ChunkResult) => {
+    if (!Number.isFinite(r.lossSum)) diverged = true;
+    else if (r.lossCount > 0) lastLoss = r.lossSum / r.lossCount;
+    meter.addLoss(r.lossSum, r.lossCount);
+  };
+  // One thread: the kernel runs here, synchronously, and the run is reproducible.
+  // Several: a pool of workers over the shared memory (Hogwild, not reproducible).
+  const pool = threads > 1
+    ? await ThreadPool.start(kernel, threads, config.chunkTokens, (w, scratch) => ({
+      module: kernel.module,
+      memory: kernel.memory,
+      tables: {
+        input: layout.input,
+        output: layout.output,
+        alias: layout.alias,
+        keep: layout.keep,
+        vocabSize: vocab.size,
+        rowFloats: Kernel.rowFloats(config.dim),
+      },
+      scratch,
+      params,
+      // Each worker has its own stream, derived from the seed and its index.
+      seed: BigInt.asUintN(64, BigInt(config.seed) + BigInt(w + 1) * 0x9E3779B97F4A7C15n)
+        .toString(),
+      mode,
+    }), collect)
+    : undefined;
+  // Instantiating the workers re-applied the kernel's data segments: refill the tables.
+  if (pool) k.initTables();
   const cacheLimit = options.cacheTokens ?? 1 << 26;
   let cache: IdChunk[] | undefined = [];
   let cachedTokens = 0;
   let wordsDone = 0;
-  const planned = config.epochs * vocab.totalCount;
-  let lastLoss = NaN;
-  for (let epoch = 1; epoch <= config.epochs; epoch++) {
-    const chunks: AsyncIterable<IdChunk> | Iterable<IdChunk> = epoch > 1 && cache
-      ? cache
-      : idChunks(corpus, vocab, config.chunkTokens);
-    for await (const chunk of chunks) {
-      options.signal?.throwIfAborted();
-      if (epoch === 1 && cache) {
-        cachedTokens += chunk.ids.length;
-        if (cachedTokens <= cacheLimit) cache.push(chunk);
-        else cache = undefined;
+  try {
+    for (let epoch = 1; epoch <= config.epochs; epoch++) {
+      const chunks: AsyncIterable<IdChunk> | Iterable<IdChunk> = epoch > 1 && cache
+        ? cache
+        : idChunks(corpus, vocab, config.chunkTokens);
+      for await (const chunk of chunks) {
+        options.signal?.throwIfAborted();
+        if (epoch === 1 && cache) {
+          cachedTokens += chunk.ids.length;
+          if (cachedTokens <= cacheLimit) cache.push(chunk);
+          else cache = undefined;
+        }
+        if (pool) await pool.run(chunk.ids, wordsDone);
+        else {
+          kernel.arena.u32(layout.tokens, chunk.ids.length).set(chunk.ids);
+          k.trainChunk(mode, layout.tokens, chunk.ids.length, wordsDone);
+          collect({ seen: chunk.words, lossSum: k.lossTotal(), lossCount: k.lossCount() });
+          k.resetLoss();
+        }
+        wordsDone += chunk.words;
+        meter.tokens += chunk.tokens;
+        if (diverged) throw new TrainingDiverged(epoch, config.lr);
+        meter.maybeReport(
+          epoch,
+          config.epochs,
+          Math.min(1, wordsDone / planned),
+          k.lrAt(wordsDone),
+        );
       }
-      kernel.arena.u32(layout.tokens, chunk.ids.length).set(chunk.ids);
-      wordsDone += k.trainChunk(mode, layout.tokens, chunk.ids.length, wordsDone);
-      meter.tokens += chunk.tokens;
-      const lossSum = k.lossTotal();
-      const lossCount = k.lossCount();
-      k.resetLoss();
-      if (!Number.isFinite(lossSum)) throw new TrainingDiverged(epoch, config.lr);
-      if (lossCount > 0) lastLoss = lossSum / lossCount;
-      meter.addLoss(lossSum, lossCount);
-      meter.maybeReport(epoch, config.epochs, Math.min(1, wordsDone / planned), k.lrAt(wordsDone));
+      // Yield to the event loop between epochs so timers and signals get a turn.
+      await new Promise((resolve) => setTimeout(resolve, 0));
     }
-    // Yield to the event loop between epochs so timers and signals get a turn.
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await pool?.drain();
+    if (diverged) throw new TrainingDiverged(config.epochs, config.lr);
+  } finally {
+    pool?.close();
   }
   meter.maybeReport(config.epochs, config.epochs, 1, k.lrAt(wordsDone), true);
   const seconds = meter.elapsedSeconds;

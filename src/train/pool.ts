@@ -1,0 +1,189 @@
+// Hogwild training on several threads: every worker instantiates the threaded
+// kernel against one shared WebAssembly.Memory and updates the same tables
+// without locks (sparse updates rarely collide; word2vec, gensim and fastText
+// all train this way). The main thread reads the corpus and writes chunks of
+// ids into per-worker buffers in shared memory (two per worker, so one can be
+// filled while the other trains); only small messages cross threads.
+import type { Kernel } from "../kernel/kernel.ts";
+
+export interface WorkerInit {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  tables: {
+    input: number;
+    output: number;
+    alias: number;
+    keep: number;
+    vocabSize: number;
+    rowFloats: number;
+  };
+  scratch: number;
+  params: { window: number; negative: number; lr: number; minLr: number; plannedWords: number };
+  /** Decimal string of the worker's 64-bit RNG state. */
+  seed: string;
+  mode: number;
+}
+
+export interface WorkerJob {
+  slot: number;
+  tokens: number;
+  count: number;
+  wordsBefore: number;
+}
+
+export interface WorkerReply {
+  slot: number;
+  seen: number;
+  lossSum: number;
+  lossCount: number;
+}
+
+interface WorkerHandle {
+  post(message: WorkerInit | WorkerJob): void;
+  onMessage(handler: (message: WorkerReply | { ready: true } | { error: string }) => void): void;
+  onError(handler: (error: Error) => void): void;
+  terminate(): void;
+}
+
+/** Where the worker script is: the TypeScript source when running from source,
+ *  the bundled file beside the bundle otherwise. */
+function defaultWorkerUrl(): URL {
+  return import.meta.url.endsWith(".ts")
+    ? new URL("./worker.ts", import.meta.url)
+    : new URL("./negsamp-worker.js", import.meta.url);
+}
+
+async function spawn(url: URL): Promise<WorkerHandle> {
+  if (typeof Worker !== "undefined") {
+    const w = new Worker(url.href, { type: "module" });
+    return {
+      post: (m) => w.postMessage(m),
+      onMessage: (h) => w.addEventListener("message", (e) => h(e.data)),
+      onError: (h) =>
+        w.addEventListener("error", (e) => {
+          e.preventDefault();
+          h(new Error(e.message));
+        }),
+      terminate: () => w.terminate(),
+    };
+  }
+  const { Worker: NodeWorker } = await import("node:worker_threads");
+  const w = new NodeWorker(url);
+  return {
+    post: (m) => w.postMessage(m),
+    onMessage: (h) => w.on("message", h),
+    onError: (h) => w.on("error", h),
+    terminate: () => void w.terminate(),
+  };
+}
+
+export interface ChunkResult {
+  seen: number;
+  lossSum: number;
+  lossCount: number;
+}
+
+interface Slot {
+  worker: WorkerHandle;
+  tokens: number;
+}
+
+export class ThreadPool {
+  #slots: Slot[] = [];
+  #free: number[] = [];
+  #waiting: (() => void)[] = [];
+  #pending = 0;
+  #failure: Error | undefined;
+
+  private constructor(
+    readonly kernel: Kernel,
+    readonly onResult: (r: ChunkResult) => void,
+  ) {}
+
+  /** Starts `threads` workers; `setup` gives each its init message (minus the
+   *  scratch, allocated here). Resolves once every worker is ready. */
+  static async start(
+    kernel: Kernel,
+    threads: number,
+    chunkTokens: number,
+    init: (worker: number, scratch: number) => WorkerInit,
+    onResult: (r: ChunkResult) => void,
+    workerUrl = defaultWorkerUrl(),
+  ): Promise<ThreadPool> {
+    const pool = new ThreadPool(kernel, onResult);
+    const rowFloats = init(0, 0).tables.rowFloats;
+    const ready: Promise<void>[] = [];
+    for (let w = 0; w < threads; w++) {
+      const scratch = kernel.arena.alloc(kernel.exports.scratchBytes(rowFloats), "worker scratch");
+      const worker = await spawn(workerUrl);
+      for (let b = 0; b < 2; b++) {
+        const tokens = kernel.arena.alloc(chunkTokens * 4, "worker token buffer");
+        pool.#free.push(pool.#slots.length);
+        pool.#slots.push({ worker, tokens });
+      }
+      ready.push(
+        new Promise<void>((resolve, reject) => {
+          worker.onError((e) => {
+            pool.#fail(e);
+            reject(e);
+          });
+          worker.onMessage((m) => {
+            if ("ready" in m) resolve();
+            else if ("error" in m) {
+              const e = new Error(`training thread ${w + 1}: ${m.error}`);
+              pool.#fail(e);
+              reject(e);
+            } else pool.#finished(m);
+          });
+        }),
+      );
+      worker.post(init(w, scratch));
+    }
+    try {
+      await Promise.all(ready);
+    } catch (e) {
+      pool.close();
+      throw e;
+    }
+    return pool;
+  }
+
+  #fail(e: Error): void {
+    this.#failure ??= e;
+    for (const wake of this.#waiting.splice(0)) wake();
+  }
+
+  #finished(reply: WorkerReply): void {
+    this.#pending--;
+    this.#free.push(reply.slot);
+    this.onResult(reply);
+    // Wake every waiter; each re-checks its own condition.
+    for (const wake of this.#waiting.splice(0)) wake();
+  }
+
+  /** Hands a chunk to the next free buffer (waiting for one if all are busy). */
+  async run(ids: Uint32Array, wordsBefore: number): Promise<void> {
+    while (this.#free.length === 0 && !this.#failure) {
+      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    }
+    if (this.#failure) throw this.#failure;
+    const slotIndex = this.#free.pop()!;
+    const slot = this.#slots[slotIndex];
+    this.kernel.arena.u32(slot.tokens, ids.length).set(ids);
+    this.#pending++;
+    slot.worker.post({ slot: slotIndex, tokens: slot.tokens, count: ids.length, wordsBefore });
+  }
+
+  /** Waits until every chunk handed out has been trained. */
+  async drain(): Promise<void> {
+    while (this.#pending > 0 && !this.#failure) {
+      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    }
+    if (this.#failure) throw this.#failure;
+  }
+
+  close(): void {
+    for (const slot of this.#slots) slot.worker.terminate();
+    this.#slots = [];
+  }
+}

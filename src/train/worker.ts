@@ -1,0 +1,66 @@
+// A training thread. It instantiates the threaded kernel against the shared
+// memory the main thread laid out, with its own scratch, token buffers and RNG
+// stream, then trains whatever chunk the main thread writes into one of its
+// buffers. Runs as a Web Worker (Deno, browsers) or a Node worker_thread.
+import type { KernelExports } from "../kernel/exports.ts";
+import type { WorkerInit, WorkerJob, WorkerReply } from "./pool.ts";
+
+interface Port {
+  post(message: WorkerReply | { ready: true } | { error: string }): void;
+  listen(handler: (message: WorkerInit | WorkerJob) => void): void;
+}
+
+async function parentPort(): Promise<Port> {
+  const scope = globalThis as unknown as {
+    postMessage?: (m: unknown) => void;
+    addEventListener?: (type: string, f: (e: MessageEvent) => void) => void;
+  };
+  if (typeof scope.postMessage === "function" && typeof scope.addEventListener === "function") {
+    return {
+      post: (m) => scope.postMessage!(m),
+      listen: (h) => scope.addEventListener!("message", (e) => h(e.data)),
+    };
+  }
+  const { parentPort } = await import("node:worker_threads");
+  if (!parentPort) throw new Error("negsamp worker: not started as a worker thread");
+  return { post: (m) => parentPort.postMessage(m), listen: (h) => parentPort.on("message", h) };
+}
+
+const port = await parentPort();
+let kernel: KernelExports | undefined;
+let mode = 0;
+
+port.listen((message) => {
+  try {
+    if ("module" in message) {
+      // Instantiation re-applies the module's data segments to the shared memory;
+      // the main thread fills the sigmoid tables only after every worker is ready.
+      const instance = new WebAssembly.Instance(message.module, {
+        env: { memory: message.memory },
+      });
+      const k = instance.exports as unknown as KernelExports;
+      const t = message.tables;
+      k.setTables(t.input, t.output, t.alias, t.keep, t.vocabSize, t.rowFloats);
+      k.setScratch(message.scratch);
+      const p = message.params;
+      k.setParams(p.window, p.negative, p.lr, p.minLr, p.plannedWords);
+      k.seed(BigInt(message.seed));
+      mode = message.mode;
+      kernel = k;
+      port.post({ ready: true });
+      return;
+    }
+    const k = kernel!;
+    const seen = k.trainChunk(mode, message.tokens, message.count, message.wordsBefore);
+    const reply: WorkerReply = {
+      slot: message.slot,
+      seen,
+      lossSum: k.lossTotal(),
+      lossCount: k.lossCount(),
+    };
+    k.resetLoss();
+    port.post(reply);
+  } catch (e) {
+    port.post({ error: e instanceof Error ? e.message : String(e) });
+  }
+});
