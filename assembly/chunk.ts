@@ -4,6 +4,8 @@ import { MAX_SENTENCE, sentence } from "./model";
 import { keep } from "./sampler";
 
 export const SENTENCE_END: u32 = 0xFFFFFFFF;
+/** Separates inputs from labels (supervised) or a query from its document (pairs). */
+export const LABELS_MARK: u32 = 0xFFFFFFFE;
 
 /** Words of the chunk consumed so far (before subsampling), for the lr schedule. */
 export let wordsSeen: f64 = 0;

@@ -5,20 +5,36 @@ import { learningRate } from "./params";
 import { drawTargets, lossSteps, lossSum, resetLoss, stepLoss, updateTargets } from "./sgns";
 import { trainSentence as skipgramSentence } from "./skipgram";
 import { trainSentence as cbowSentence } from "./cbow";
-import { trainSentence as sharedSentence } from "./shared";
+import { trainSentence as sharedSentence, updateBlock } from "./shared";
+import { trainSentence as sessionSentence } from "./session";
 import { getState, setState } from "./rng";
-import { outputRow, targetRows, targetWeights } from "./model";
+import { contextRows, inputRow, outputRow, targetRows, targetWeights } from "./model";
 
 export { MAX_NEGATIVE, MAX_SENTENCE, scratchBytes, setScratch, setTables } from "./model";
 export { setParams } from "./params";
 export { initTables, setExact } from "./sigmoid";
 export { countKept, sampleNoise } from "./sampler";
 export { initRows } from "./init";
+export { LABELS_MARK, SENTENCE_END } from "./chunk";
+export { meanRowsOf } from "./bags";
+export {
+  LOSS_NS,
+  LOSS_SOFTMAX,
+  predictExamples,
+  setSupervised,
+  softmaxLoss,
+  softmaxTestStep,
+  trainExamples,
+} from "./supervised";
+export { pairScratchBytes, setPairs, trainPairs } from "./pairs";
 export { analogyBatch, normalizeRows, scoreCosMul, scoreRows, selectTopK } from "./search";
 
 export const MODE_SKIPGRAM: i32 = 0;
 export const MODE_CBOW: i32 = 1;
 export const MODE_SKIPGRAM_SHARED: i32 = 2;
+/** item2vec: every item of the session is a context (sampled when long). */
+export const MODE_SESSION: i32 = 3;
+export const MODE_SESSION_SHARED: i32 = 4;
 
 /** Where the kernel's own static data ends; the host lays its regions out above. */
 export function heapBase(): usize {
@@ -44,6 +60,9 @@ export function trainChunk(mode: i32, tokens: usize, count: i32, wordsBefore: f6
     at = nextSentence(tokens, at, count);
     if (mode == MODE_CBOW) cbowSentence(keptLength, lr);
     else if (mode == MODE_SKIPGRAM_SHARED) sharedSentence(keptLength, lr);
+    else if (mode == MODE_SESSION || mode == MODE_SESSION_SHARED) {
+      sessionSentence(keptLength, lr, mode == MODE_SESSION_SHARED);
+    }
     else skipgramSentence(keptLength, lr);
   }
   return wordsSeen;
@@ -86,6 +105,24 @@ export function testStep(h: usize, grad: usize, ids: usize, n: i32, lr: f32): vo
 export function testLoss(h: usize, ids: usize, n: i32): f64 {
   loadTargets(ids, n);
   return stepLoss(h, n);
+}
+
+/** One shared-negatives block: the input rows of word ids ctx[0..c) against the
+ *  output rows of ids[0..n) (ids[0] the positive), as skip-gram's window step. */
+export function testBlock(ctx: usize, c: i32, ids: usize, n: i32, lr: f32): void {
+  loadTargets(ids, n);
+  for (let k = 0; k < c; k++) {
+    store<u32>(contextRows + (<usize>k << 2), <u32>inputRow(load<u32>(ctx + (<usize>k << 2))));
+  }
+  updateBlock(c, n, lr);
+}
+
+/** The block's loss: the sum over its contexts of each context's step loss. */
+export function testBlockLoss(ctx: usize, c: i32, ids: usize, n: i32): f64 {
+  loadTargets(ids, n);
+  let loss: f64 = 0;
+  for (let k = 0; k < c; k++) loss += stepLoss(inputRow(load<u32>(ctx + (<usize>k << 2))), n);
+  return loss;
 }
 
 /** Draws targets for a positive word; returns how many (1 + kept negatives). */

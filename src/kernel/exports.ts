@@ -63,6 +63,19 @@ export interface KernelExports {
   testStep(h: number, grad: number, ids: number, n: number, lr: number): void;
   testLoss(h: number, ids: number, n: number): number;
   testDrawTargets(positive: number): number;
+  testBlock(ctx: number, c: number, ids: number, n: number, lr: number): void;
+  testBlockLoss(ctx: number, c: number, ids: number, n: number): number;
+  // Supervised mode (assembly/supervised.ts)
+  setSupervised(loss: number, labels: number, scores: number): void;
+  trainExamples(tokens: number, count: number, wordsBefore: number): number;
+  predictExamples(tokens: number, count: number, out: number): number;
+  softmaxLoss(h: number, target: number): number;
+  softmaxTestStep(h: number, grad: number, target: number, lr: number): void;
+  meanRowsOf(table: number, ids: number, n: number, dst: number): void;
+  // Pair mode (assembly/pairs.ts)
+  pairScratchBytes(floatsPerRow: number): number;
+  setPairs(queries: number, docs: number, offsets: number, capacity: number, rows: number): void;
+  trainPairs(tokens: number, count: number, wordsBefore: number): number;
   MAX_NEGATIVE: WebAssembly.Global;
   MAX_SENTENCE: WebAssembly.Global;
 }
@@ -70,5 +83,12 @@ export interface KernelExports {
 export const MODE_SKIPGRAM = 0;
 export const MODE_CBOW = 1;
 export const MODE_SKIPGRAM_SHARED = 2;
-/** Marks the end of a sentence in a chunk of token ids. */
+/** item2vec: the whole session is the context (sampled when long). */
+export const MODE_SESSION = 3;
+export const MODE_SESSION_SHARED = 4;
+export const LOSS_NS = 0;
+export const LOSS_SOFTMAX = 1;
+/** Marks the end of a sentence (or example) in a chunk of token ids. */
 export const SENTENCE_END = 0xFFFFFFFF;
+/** Separates inputs from labels (supervised) or a query from its document (pairs). */
+export const LABELS_MARK = 0xFFFFFFFE;
