@@ -2,6 +2,9 @@
 // validation with an error that names the field, the value and the valid range.
 
 export type ModelKind = "skipgram" | "cbow";
+/** "window": neighbours within a shrunk window (word2vec); "session": every other
+ *  item of the line (item2vec; sampled down to 2 x window for long lines). */
+export type ContextKind = "window" | "session";
 
 export interface TrainConfig {
   model: ModelKind;
@@ -25,6 +28,8 @@ export interface TrainConfig {
   /** Skip-gram only: draw the negatives once per window and share them across its
    *  context words (HogBatch), instead of once per (context, word) pair. */
   sharedNegatives: boolean;
+  /** Skip-gram only: which positions of a line are a word's context. */
+  context: ContextKind;
 }
 
 export const DEFAULTS: Omit<TrainConfig, "lr"> = {
@@ -42,6 +47,7 @@ export const DEFAULTS: Omit<TrainConfig, "lr"> = {
   threads: 1,
   chunkTokens: 65536,
   sharedNegatives: false,
+  context: "window",
 };
 
 export function defaultLr(model: ModelKind): number {
@@ -63,7 +69,7 @@ interface Rule {
   exclusiveMin?: boolean;
 }
 
-const RULES: Record<Exclude<keyof TrainConfig, "model" | "sharedNegatives">, Rule> = {
+const RULES: Record<Exclude<keyof TrainConfig, "model" | "sharedNegatives" | "context">, Rule> = {
   dim: { integer: true, min: 1, max: 4096 },
   window: { integer: true, min: 1, max: 1000 },
   negative: { integer: true, min: 1, max: 127 },
@@ -83,8 +89,8 @@ const RULES: Record<Exclude<keyof TrainConfig, "model" | "sharedNegatives">, Rul
 /** Fills in defaults and checks every field; throws ConfigError on the first bad one. */
 export function resolveConfig(partial: Partial<TrainConfig> = {}): TrainConfig {
   for (const key of Object.keys(partial)) {
-    if (key !== "model" && key !== "sharedNegatives" && !(key in RULES)) {
-      const known = ["model", "sharedNegatives", ...Object.keys(RULES)].join(", ");
+    if (!["model", "sharedNegatives", "context"].includes(key) && !(key in RULES)) {
+      const known = ["model", "sharedNegatives", "context", ...Object.keys(RULES)].join(", ");
       throw new ConfigError(key, `unknown option (known: ${known})`);
     }
   }
@@ -104,6 +110,15 @@ export function resolveConfig(partial: Partial<TrainConfig> = {}): TrainConfig {
       "sharedNegatives",
       `${JSON.stringify(config.sharedNegatives)} is not a boolean`,
     );
+  }
+  if (config.context !== "window" && config.context !== "session") {
+    throw new ConfigError(
+      "context",
+      `${JSON.stringify(config.context)} is not one of window, session`,
+    );
+  }
+  if (config.context === "session" && config.model !== "skipgram") {
+    throw new ConfigError("context", `"session" needs model skipgram (got ${config.model})`);
   }
   if (config.minLr > config.lr) {
     throw new ConfigError("minLr", `${config.minLr} is above the initial lr ${config.lr}`);

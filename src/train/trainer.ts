@@ -3,7 +3,13 @@
 // happens in the kernel; the host only moves ids in and results out.
 import type { Corpus } from "../corpus/source.ts";
 import { Kernel } from "../kernel/kernel.ts";
-import { MODE_CBOW, MODE_SKIPGRAM, MODE_SKIPGRAM_SHARED } from "../kernel/exports.ts";
+import {
+  MODE_CBOW,
+  MODE_SESSION,
+  MODE_SESSION_SHARED,
+  MODE_SKIPGRAM,
+  MODE_SKIPGRAM_SHARED,
+} from "../kernel/exports.ts";
 import { canShareMemory } from "../kernel/module.ts";
 import { type ChunkResult, ThreadPool } from "./pool.ts";
 import type { KernelVariant } from "../kernel/module.ts";
@@ -72,6 +78,15 @@ export async function train(
   return await trainWithVocab(corpus, vocab, config, options);
 }
 
+/** The kernel's training mode for a configuration. */
+export function kernelMode(config: TrainConfig): number {
+  if (config.model === "cbow") return MODE_CBOW;
+  if (config.context === "session") {
+    return config.sharedNegatives ? MODE_SESSION_SHARED : MODE_SESSION;
+  }
+  return config.sharedNegatives ? MODE_SKIPGRAM_SHARED : MODE_SKIPGRAM;
+}
+
 export async function trainWithVocab(
   corpus: Corpus,
   vocab: Vocab,
@@ -100,11 +115,7 @@ export async function trainWithVocab(
   };
   k.setParams(params.window, params.negative, params.lr, params.minLr, params.plannedWords);
   k.seed(BigInt(config.seed));
-  const mode = config.model === "cbow"
-    ? MODE_CBOW
-    : config.sharedNegatives
-    ? MODE_SKIPGRAM_SHARED
-    : MODE_SKIPGRAM;
+  const mode = kernelMode(config);
   const meter = new ProgressMeter(options.progressIntervalMs ?? 500, options.onProgress);
   let lastLoss = NaN;
   let diverged = false;
