@@ -19,7 +19,7 @@ export type ProgressListener = (p: TrainProgress) => void;
 
 export class ProgressMeter {
   #start = performance.now();
-  #lastReport = 0;
+  #lastReport = performance.now();
   #lossSum = 0;
   #lossCount = 0;
   tokens = 0;

@@ -1,0 +1,512 @@
+// `train`: trains a model on a corpus and writes it. With no arguments at all it is a demo:
+// the built-in public domain corpus, the standard configuration, then nearest neighbours and
+// a short evaluation, and both out/model.nsm and out/vectors.vec.
+import { DEFAULT_CORPUS_NAME, defaultCorpus } from "../corpus/default.ts";
+import { type Corpus, fileCorpus } from "../corpus/source.ts";
+import { evaluateAnalogies } from "../eval/analogies.ts";
+import { evaluateWordPairs } from "../eval/wordpairs.ts";
+import { formatFromPath } from "../formats/detect.ts";
+import { fileExists, readFileBytes, writeFileAtomic } from "../io/files.ts";
+import { encodeModelFile, Model } from "../model.ts";
+import {
+  ConfigError,
+  defaultLr,
+  DEFAULTS,
+  resolveConfig,
+  type TrainConfig,
+} from "../train/config.ts";
+import type { TrainProgress } from "../train/progress.ts";
+import { train } from "../train/trainer.ts";
+import type { Vectors } from "../vectors.ts";
+import type { VocabStats } from "../vocab.ts";
+import type { Vocab } from "../vocab.ts";
+import { type CliIO, type Command, displayPath, HELP_FLAG, PROG, repoRoot } from "./common.ts";
+import {
+  flagColumn,
+  type FlagKind,
+  type FlagSpec,
+  formatFlags,
+  parseArgs,
+  UsageError,
+  wrap,
+} from "./flags.ts";
+import {
+  formatCount,
+  formatLoss,
+  formatPercent,
+  formatRate,
+  formatSeconds,
+  formatSize,
+  progressLine,
+  progressLogLine,
+} from "./progress.ts";
+
+interface ConfigFlag {
+  flag: string;
+  kind: FlagKind;
+  metavar?: string;
+  choices?: readonly string[];
+  help: string;
+  /** Listed under "Advanced" in the help. */
+  advanced?: boolean;
+}
+
+/**
+ * One flag per configuration field. The Record type makes `deno check` fail when a field is
+ * added to TrainConfig without a flag; the defaults in the help come from DEFAULTS.
+ */
+export const CONFIG_FLAGS: Record<keyof TrainConfig, ConfigFlag> = {
+  model: {
+    flag: "model",
+    kind: "choice",
+    choices: ["skipgram", "cbow"],
+    help: "architecture: skipgram predicts the context words from each word, cbow predicts " +
+      "each word from the mean of its context",
+  },
+  dim: { flag: "dim", kind: "int", metavar: "N", help: "dimension of the word vectors" },
+  window: {
+    flag: "window",
+    kind: "int",
+    metavar: "N",
+    help: "largest distance between a word and a context word",
+  },
+  negative: {
+    flag: "negative",
+    kind: "int",
+    metavar: "N",
+    help: "noise words drawn for each positive example",
+  },
+  minCount: {
+    flag: "min-count",
+    kind: "int",
+    metavar: "N",
+    help: "ignore words that occur fewer times than this",
+  },
+  maxVocab: {
+    flag: "max-vocab",
+    kind: "int",
+    metavar: "N",
+    help: "keep at most the N most frequent words, 0 for no limit; also bounds the memory " +
+      "used while counting",
+  },
+  sample: {
+    flag: "sample",
+    kind: "number",
+    metavar: "T",
+    help: "subsampling threshold, 0 for none: words more frequent than T are randomly " +
+      "skipped",
+  },
+  epochs: { flag: "epochs", kind: "int", metavar: "N", help: "passes over the corpus" },
+  lr: {
+    flag: "lr",
+    kind: "number",
+    metavar: "RATE",
+    help: "initial learning rate, decaying linearly to --min-lr",
+  },
+  minLr: { flag: "min-lr", kind: "number", metavar: "RATE", help: "final learning rate" },
+  nsExponent: {
+    flag: "ns-exponent",
+    kind: "number",
+    metavar: "X",
+    help: "noise words are drawn with probability proportional to count^X",
+  },
+  seed: {
+    flag: "seed",
+    kind: "int",
+    metavar: "N",
+    help: "random seed; on 1 thread, the same seed, corpus and settings give identical " +
+      "vectors",
+  },
+  threads: {
+    flag: "threads",
+    kind: "int",
+    metavar: "N",
+    help: "training threads; more than 1 trains in parallel (Hogwild): faster, but the " +
+      "result is no longer reproducible",
+  },
+  sharedNegatives: {
+    flag: "shared-negatives",
+    kind: "boolean",
+    help: "skip-gram only: draw the noise words once per window and share them across its " +
+      "context words: faster, slightly different results",
+  },
+  context: {
+    flag: "context",
+    kind: "choice",
+    choices: ["window", "session"],
+    help: "skip-gram only: a word's context is its neighbours within --window (window, as " +
+      "word2vec) or every other item of its line (session, as item2vec: one line per user " +
+      "session; long lines are sampled down to 2 x --window)",
+  },
+  chunkTokens: {
+    flag: "chunk-tokens",
+    kind: "int",
+    metavar: "N",
+    advanced: true,
+    help: "word ids handed to the kernel per call",
+  },
+};
+
+const CONFIG_FIELDS = Object.keys(CONFIG_FLAGS) as (keyof TrainConfig)[];
+
+/** The default of a configuration field as the help shows it. */
+export function defaultText(field: keyof TrainConfig): string {
+  if (field === "lr") return `${defaultLr("skipgram")} for skipgram, ${defaultLr("cbow")} for cbow`;
+  const value = DEFAULTS[field];
+  return typeof value === "boolean" ? (value ? "on" : "off") : String(value);
+}
+
+function configSpec(field: keyof TrainConfig): FlagSpec {
+  const f = CONFIG_FLAGS[field];
+  return {
+    name: f.flag,
+    kind: f.kind,
+    metavar: f.metavar,
+    choices: f.choices,
+    help: f.help,
+    default: defaultText(field),
+  };
+}
+
+/** Where the output goes when --output is not given. */
+export const DEFAULT_OUTPUTS = ["out/model.nsm", "out/vectors.vec"] as const;
+
+const IO_FLAGS: FlagSpec[] = [
+  {
+    name: "input",
+    kind: "string",
+    metavar: "FILE",
+    help: "training text, plain or gzip: one sentence per line, words separated by " +
+      "whitespace and used as they are, so lowercase and strip punctuation beforehand",
+    default: `the built-in corpus ${DEFAULT_CORPUS_NAME}`,
+  },
+  {
+    name: "output",
+    kind: "string",
+    metavar: "FILE",
+    help: "where to write, by extension: .vec for word2vec text, .bin for word2vec binary, " +
+      ".nsm for the whole model, which can be queried and trained further",
+    default: `${DEFAULT_OUTPUTS[1]}, plus the model ${DEFAULT_OUTPUTS[0]}`,
+  },
+];
+
+const OTHER_FLAGS: FlagSpec[] = [
+  {
+    name: "quiet",
+    short: "q",
+    kind: "boolean",
+    help: "no progress or status on stderr (results still go to stdout)",
+  },
+  HELP_FLAG,
+];
+
+const MODEL_FIELDS = CONFIG_FIELDS.filter((f) => !CONFIG_FLAGS[f].advanced);
+const ADVANCED_FIELDS = CONFIG_FIELDS.filter((f) => CONFIG_FLAGS[f].advanced);
+
+/** Every flag `train` accepts. */
+export const TRAIN_FLAGS: FlagSpec[] = [
+  ...IO_FLAGS,
+  ...CONFIG_FIELDS.map(configSpec),
+  ...OTHER_FLAGS,
+];
+
+/** Words whose neighbours the demo shows, when they are in the vocabulary. */
+const PROBES = ["king", "god", "war", "america", "love", "water"];
+
+function trainHelp(): string {
+  const column = flagColumn(TRAIN_FLAGS);
+  const lines = [
+    "negsamp: word embeddings with negative sampling (word2vec skip-gram and CBOW)",
+    "",
+    "Usage:",
+    `  ${PROG} [train] [FLAGS]           train a model (the default command)`,
+    `  ${PROG} similar WORD [-k N] [--model PATH]`,
+    `  ${PROG} analogy A B C [-k N] [--model PATH]`,
+    `  ${PROG} eval analogies FILE [--restrict N] [--model PATH]`,
+    `  ${PROG} eval pairs FILE [--model PATH]`,
+    `  ${PROG} COMMAND --help            help for a command`,
+    "",
+    ...wrap(
+      "With no arguments at all it trains on the built-in public domain corpus with the " +
+        "standard settings (about 10 s), shows nearest neighbours and a short evaluation, " +
+        `and writes ${DEFAULT_OUTPUTS[0]} and ${DEFAULT_OUTPUTS[1]} for the query commands.`,
+      80,
+    ),
+    "",
+    "Input and output:",
+    ...formatFlags(IO_FLAGS, 80, column),
+    "",
+    "Training:",
+    ...formatFlags(MODEL_FIELDS.map(configSpec), 80, column),
+    "",
+    "Advanced:",
+    ...formatFlags(ADVANCED_FIELDS.map(configSpec), 80, column),
+    "",
+    "Other:",
+    ...formatFlags(OTHER_FLAGS, 80, column),
+    "",
+    ...wrap(
+      "Values may also be written --flag=VALUE. Progress and status go to stderr, results " +
+        "to stdout. Exit status: 0 done, 1 error (file, data, training), 2 bad command " +
+        "line, 130 interrupted.",
+      80,
+    ),
+  ];
+  return lines.join("\n") + "\n";
+}
+
+/** Raised when Ctrl-C stops a run; the CLI exits with 130. */
+export class Interrupted extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "Interrupted";
+  }
+}
+
+function kebabToField(): Map<string, keyof TrainConfig> {
+  return new Map(CONFIG_FIELDS.map((f) => [CONFIG_FLAGS[f].flag, f]));
+}
+
+/** The configuration the flags ask for; a bad value is a UsageError naming the flag. */
+export function configFromFlags(flags: Map<string, unknown>): TrainConfig {
+  const partial: Record<string, unknown> = {};
+  for (const [flag, field] of kebabToField()) {
+    if (flags.has(flag)) partial[field] = flags.get(flag);
+  }
+  try {
+    return resolveConfig(partial as Partial<TrainConfig>);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    const known = e.field in CONFIG_FLAGS;
+    const flag = known ? `--${CONFIG_FLAGS[e.field as keyof TrainConfig].flag}` : e.field;
+    const prefix = `invalid ${e.field}: `;
+    const detail = e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message;
+    throw new UsageError(`${flag}: ${detail}`, "train");
+  }
+}
+
+function describeConfig(c: TrainConfig): string {
+  const parts = [
+    `dim ${c.dim}`,
+    `window ${c.window}`,
+    `negative ${c.negative}`,
+    `sample ${c.sample}`,
+    `epochs ${c.epochs}`,
+    `lr ${c.lr}`,
+    `seed ${c.seed}`,
+    `${c.threads} thread${c.threads === 1 ? "" : "s"}`,
+  ];
+  if (c.sharedNegatives && c.model === "skipgram") parts.push("shared negatives");
+  if (c.context !== DEFAULTS.context) parts.push(`${c.context} contexts`);
+  return `${c.model}: ${parts.join(", ")}`;
+}
+
+function dirOf(path: string): string {
+  const i = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
+  return i <= 0 ? (i === 0 ? "/" : ".") : path.slice(0, i);
+}
+
+async function makeDirs(paths: readonly string[]): Promise<void> {
+  for (const path of paths) {
+    const dir = dirOf(path);
+    if (dir === "." || dir === "/") continue;
+    try {
+      await Deno.mkdir(dir, { recursive: true });
+    } catch (e) {
+      throw new Error(`cannot create the output directory ${dir}: ${(e as Error).message}`);
+    }
+  }
+}
+
+async function run(args: string[], io: CliIO): Promise<void> {
+  const demo = args.length === 0;
+  const { flags, positionals } = parseArgs(args, TRAIN_FLAGS, "train");
+  if (flags.get("help")) {
+    io.out(trainHelp());
+    return;
+  }
+  if (positionals.length > 0) {
+    throw new UsageError(
+      `unexpected argument ${JSON.stringify(positionals[0])}; ` +
+        `give the corpus with --input FILE`,
+      "train",
+    );
+  }
+  const config = configFromFlags(flags);
+  const quiet = flags.get("quiet") === true;
+  const status = (text: string) => {
+    if (!quiet) io.err(text + "\n");
+  };
+
+  const outputs = flags.has("output") ? [flags.get("output") as string] : [...DEFAULT_OUTPUTS];
+  for (const path of outputs) {
+    try {
+      formatFromPath(path);
+    } catch (e) {
+      throw new UsageError(`--output: ${(e as Error).message}`, "train");
+    }
+  }
+
+  const inputPath = flags.get("input") as string | undefined;
+  let corpus: Corpus;
+  if (inputPath !== undefined) {
+    if (!(await fileExists(inputPath))) throw new Error(`--input: ${inputPath}: no such file`);
+    corpus = fileCorpus(inputPath);
+  } else {
+    corpus = await defaultCorpus();
+    status(
+      `no --input given: training on the built-in corpus ${DEFAULT_CORPUS_NAME} ` +
+        `(public domain: US presidential addresses, Genesis, Shakespeare)` +
+        (demo ? `; see ${PROG} --help for every option` : ""),
+    );
+  }
+  await makeDirs(outputs); // before training, so a bad path does not waste a run
+
+  status(`counting words in ${corpus.name} ...`);
+  const tty = io.errIsTerminal;
+  let drawn = false;
+  const onProgress = (p: TrainProgress) => {
+    if (quiet) return;
+    if (tty) {
+      io.err(`\r${progressLine(p, io.columns)}\x1b[K`);
+      drawn = true;
+    } else io.err(progressLogLine(p) + "\n");
+  };
+  const onVocab = (vocab: Vocab, stats: VocabStats) => {
+    status(
+      `corpus: ${formatCount(stats.tokens)} words in ${formatCount(stats.sentences)} ` +
+        `sentences, ${formatCount(stats.distinct)} distinct; vocabulary: ` +
+        `${formatCount(vocab.size)} words occurring at least ${formatCount(config.minCount)} ` +
+        `time${config.minCount === 1 ? "" : "s"}` +
+        (config.maxVocab > 0 ? ` (at most ${formatCount(config.maxVocab)})` : ""),
+    );
+    status(`training ${describeConfig(config)}`);
+  };
+
+  const controller = new AbortController();
+  const stopTrap = io.onInterrupt?.(() => controller.abort());
+  let model: Model;
+  try {
+    model = Model.fromTrained(
+      await train(corpus, config, {
+        onProgress,
+        onVocab,
+        progressIntervalMs: tty ? 200 : 3000,
+        signal: controller.signal,
+        onNotice: (message) => status(message),
+      }),
+    );
+  } catch (e) {
+    if (controller.signal.aborted) throw new Interrupted("interrupted; nothing was written");
+    throw e;
+  } finally {
+    stopTrap?.();
+    if (drawn) io.err("\n");
+  }
+
+  const s = model.stats;
+  io.out(
+    `trained ${config.model} on ${corpus.name}: ${formatCount(model.vocab.size)} words x ` +
+      `${config.dim}, ${config.epochs} epoch${config.epochs === 1 ? "" : "s"} over ` +
+      `${formatCount(s.corpusTokens / config.epochs)} words in ${formatSeconds(s.seconds)} ` +
+      `(${formatRate(s.wordsPerSecond)} words/s), final loss ${formatLoss(s.finalLoss)}\n`,
+  );
+  for (const path of outputs) {
+    const bytes = encodeModelFile(model, path);
+    await writeFileAtomic(path, bytes);
+    const what = formatFromPath(path) === "native"
+      ? "model: vocabulary, settings, input and output vectors"
+      : `${formatCount(model.vocab.size)} vectors, ${
+        formatFromPath(path) === "bin" ? "word2vec binary" : "word2vec text"
+      }`;
+    io.out(`wrote ${path} (${formatSize(bytes.length)}; ${what})\n`);
+  }
+
+  if (inputPath === undefined) {
+    const vectors = await model.vectors();
+    showNeighbours(vectors, io);
+    await showEvaluation(vectors, io);
+    io.out(
+      "  (750k words is little text for word2vec: these scores are a smoke test, not a " +
+        "benchmark)\n",
+    );
+  }
+  const query = outputs.length === 1 && outputs[0] !== DEFAULT_OUTPUTS[1]
+    ? ` --model ${outputs[0]}`
+    : "";
+  const example = PROBES.find((w) => model.vocab.id(w) >= 0) ?? model.vocab.words[0];
+  status(`query it: ${PROG} similar ${example}${query}`);
+}
+
+function showNeighbours(vectors: Vectors, io: CliIO): void {
+  const probes = PROBES.filter((w) => vectors.has(w));
+  if (probes.length === 0) return;
+  io.out("\nnearest neighbours (cosine similarity):\n");
+  const width = Math.max(...probes.map((w) => w.length));
+  for (const word of probes) {
+    const list = vectors.mostSimilar(word, [], 5)
+      .map((n) => `${n.word} ${n.score.toFixed(2)}`)
+      .join(", ");
+    io.out(`  ${word.padEnd(width)}  ${list}\n`);
+  }
+}
+
+async function readText(path: string): Promise<string> {
+  return new TextDecoder().decode(await readFileBytes(path));
+}
+
+async function showEvaluation(vectors: Vectors, io: CliIO): Promise<void> {
+  io.out("\nevaluation:\n");
+  const root = repoRoot();
+  if (root === undefined) {
+    io.out("  skipped: the program is not running from a local checkout\n");
+    return;
+  }
+  const mini = root + "data/mini-analogies.txt";
+  if (await fileExists(mini)) {
+    const shown = displayPath(mini, io.cwd);
+    const r = evaluateAnalogies(vectors, await readText(mini), { name: shown });
+    io.out(
+      `  built-in analogy check (${shown}): ${r.correct}/${r.total} correct ` +
+        `(${formatPercent(r.accuracy)})` + (r.skipped > 0 ? `, ${r.skipped} skipped` : "") + "\n",
+    );
+  } else io.out(`  built-in analogy check skipped: ${displayPath(mini, io.cwd)} is missing\n`);
+
+  const evalDir = root + "../shared/data/eval/";
+  const shownDir = displayPath(evalDir, io.cwd);
+  if (!(await fileExists(evalDir))) {
+    io.out(
+      `  WordSim-353 and Google analogies skipped: ${shownDir} does not exist (the shared ` +
+        `evaluation data is not part of the repository; run "${PROG} eval pairs FILE" and ` +
+        `"${PROG} eval analogies FILE" on your own copies)\n`,
+    );
+    return;
+  }
+  const pairsPath = evalDir + "wordsim353.tsv";
+  if (await fileExists(pairsPath)) {
+    const shown = displayPath(pairsPath, io.cwd);
+    const r = evaluateWordPairs(vectors, await readText(pairsPath), { name: shown });
+    io.out(
+      `  WordSim-353 (${shown}): Spearman ${r.spearman.toFixed(3)} over ${r.used} of ` +
+        `${r.pairs} pairs (${formatPercent(r.oovRatio)} out of vocabulary)\n`,
+    );
+  } else io.out(`  WordSim-353 skipped: ${displayPath(pairsPath, io.cwd)} is missing\n`);
+  const analogyPath = evalDir + "questions-words.txt";
+  if (await fileExists(analogyPath)) {
+    const shown = displayPath(analogyPath, io.cwd);
+    const r = evaluateAnalogies(vectors, await readText(analogyPath), { name: shown });
+    io.out(
+      `  Google analogies (${shown}): ${formatPercent(r.accuracy)} (${formatCount(r.correct)}/` +
+        `${formatCount(r.total)}; semantic ${formatPercent(r.semantic.accuracy)}, syntactic ` +
+        `${formatPercent(r.syntactic.accuracy)}; ${formatCount(r.skipped)} of ` +
+        `${formatCount(r.questions)} questions skipped for a word outside the vocabulary)\n`,
+    );
+  } else io.out(`  Google analogies skipped: ${displayPath(analogyPath, io.cwd)} is missing\n`);
+}
+
+export const trainCommand: Command = {
+  name: "train",
+  summary: "train a model on a corpus (the default command)",
+  help: trainHelp,
+  run,
+};

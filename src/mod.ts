@@ -1,0 +1,111 @@
+/**
+ * negsamp: word embeddings (word2vec skip-gram and CBOW with negative sampling) trained by a
+ * WebAssembly SIMD kernel, in Deno, Node, browsers and Cloudflare Workers.
+ *
+ * ```ts
+ * import { defaultCorpus, saveModel, trainModel } from "./src/mod.ts";
+ *
+ * const model = await trainModel(await defaultCorpus(), { epochs: 5, dim: 100 });
+ * const vectors = await model.vectors();
+ * console.log(vectors.mostSimilar("king", [], 5));
+ * await saveModel(model, "out/model.nsm");
+ * ```
+ *
+ * Nothing here touches Deno or Node APIs at import time: file access (fileCorpus, saveModel,
+ * loadModel, loadVectors, defaultCorpus) is resolved when called, and everything else works on
+ * bytes and strings.
+ *
+ * @module
+ */
+
+// Training
+export {
+  train,
+  type TrainedModel,
+  TrainingDiverged,
+  type TrainOptions,
+  type TrainStats,
+  trainWithVocab,
+} from "./train/trainer.ts";
+export {
+  ConfigError,
+  defaultLr,
+  DEFAULTS,
+  type ModelKind,
+  resolveConfig,
+  type TrainConfig,
+} from "./train/config.ts";
+export type { ProgressListener, TrainProgress } from "./train/progress.ts";
+
+// Corpora and vocabulary
+export { type Corpus, fileCorpus, memoryCorpus, streamCorpus } from "./corpus/source.ts";
+export { DEFAULT_CORPUS_NAME, defaultCorpus, defaultCorpusUrl } from "./corpus/default.ts";
+export { MAX_SENTENCE_TOKENS, tokenize } from "./corpus/sentences.ts";
+export { Vocab, type VocabOptions, type VocabStats } from "./vocab.ts";
+
+// Models and vectors
+export {
+  continueTraining,
+  decodeModel,
+  encodeModel,
+  encodeModelFile,
+  loadModel,
+  loadVectors,
+  Model,
+  MODEL_EXTENSION,
+  MODEL_KIND,
+  saveModel,
+  trainModel,
+  vectorsFromBytes,
+} from "./model.ts";
+export {
+  type Neighbor,
+  type SearchOptions,
+  UnknownWordError,
+  Vectors,
+  type VectorSearchOptions,
+  type VectorsOptions,
+} from "./vectors.ts";
+
+// File formats
+export {
+  detectFormat,
+  encodeVectorTable,
+  formatFromPath,
+  loadVectorTable,
+  type VectorFormat,
+} from "./formats/detect.ts";
+export {
+  decodeNativeModel,
+  encodeNativeModel,
+  isNativeModel,
+  type NativeModel,
+} from "./formats/native.ts";
+export { decodeWord2VecText, encodeWord2VecText } from "./formats/word2vec_text.ts";
+export { decodeWord2VecBinary, encodeWord2VecBinary } from "./formats/word2vec_binary.ts";
+export type { VectorTable } from "./formats/table.ts";
+export { FormatError, type FormatErrorLocation } from "./formats/errors.ts";
+
+// Evaluation
+export {
+  type AccuracyCount,
+  type AnalogyOptions,
+  type AnalogyQuestion,
+  type AnalogyResult,
+  type AnalogySection,
+  type AnalogySectionResult,
+  evaluateAnalogies,
+  parseAnalogies,
+} from "./eval/analogies.ts";
+export {
+  evaluateWordPairs,
+  parseWordPairs,
+  type WordPair,
+  type WordPairOptions,
+  type WordPairResult,
+} from "./eval/wordpairs.ts";
+export { pearson, spearman } from "./eval/stats.ts";
+
+// Kernel
+export { type KernelVariant, useKernelModule } from "./kernel/module.ts";
+export { OutOfKernelMemory } from "./kernel/memory.ts";
