@@ -32,6 +32,13 @@ export interface TrainOptions {
   signal?: AbortSignal;
   /** Non-fatal notices (e.g. falling back to one thread); default console.warn. */
   onNotice?: (message: string) => void;
+  /** Receives a checkpoint at the end of every epoch but the last, every
+   *  `checkpointSeconds` (if set), and when `signal` aborts training. Training
+   *  waits for it (so an atomic file write completes before training goes on). */
+  onCheckpoint?: (checkpoint: TrainingCheckpoint) => void | Promise<void>;
+  checkpointSeconds?: number;
+  /** Continue an interrupted run from its checkpoint (same corpus and settings). */
+  resume?: TrainingCheckpoint;
 }
 
 export interface TrainedModel {
@@ -49,6 +56,36 @@ export interface TrainStats {
   seconds: number;
   wordsPerSecond: number;
   finalLoss: number;
+}
+
+/** Everything needed to continue a run where it stopped: single-thread runs resume
+ *  to byte-identical results. Taken at a chunk boundary. */
+export interface TrainingCheckpoint {
+  config: TrainConfig;
+  vocab: Vocab;
+  input: Float32Array;
+  output: Float32Array;
+  /** The epoch (1-based) to continue in, and how many of its chunks are done. */
+  epoch: number;
+  chunk: number;
+  /** In-vocabulary words trained so far (the learning-rate position). */
+  wordsDone: number;
+  corpusTokens: number;
+  /** The kernel's random stream (decimal u64); meaningful for one thread. */
+  rngState: string;
+  lastLoss: number;
+}
+
+/** Training stopped by its AbortSignal; `checkpoint` tells where it was saved from. */
+export class TrainingInterrupted extends Error {
+  constructor(readonly checkpoint: TrainingCheckpoint | undefined) {
+    super(
+      checkpoint
+        ? `training interrupted in epoch ${checkpoint.epoch} after ${checkpoint.wordsDone} words`
+        : "training interrupted",
+    );
+    this.name = "TrainingInterrupted";
+  }
 }
 
 export class TrainingDiverged extends Error {
@@ -78,6 +115,19 @@ export async function train(
   return await trainWithVocab(corpus, vocab, config, options);
 }
 
+/** A checkpoint must belong to this vocabulary and configuration. */
+function checkResume(resume: TrainingCheckpoint, vocab: Vocab, config: TrainConfig): void {
+  const cells = vocab.size * config.dim;
+  if (resume.input.length !== cells || resume.output.length !== cells) {
+    throw new Error(
+      `the checkpoint's tables do not match ${vocab.size} words x ${config.dim} dimensions`,
+    );
+  }
+  if (!(resume.epoch >= 1 && resume.epoch <= config.epochs && resume.chunk >= 0)) {
+    throw new Error(`the checkpoint's position (epoch ${resume.epoch}) is outside the run`);
+  }
+}
+
 /** The kernel's training mode for a configuration. */
 export function kernelMode(config: TrainConfig): number {
   if (config.model === "cbow") return MODE_CBOW;
@@ -102,9 +152,11 @@ export async function trainWithVocab(
     );
     threads = 1;
   }
+  const resume = options.resume;
+  if (resume) checkResume(resume, vocab, config);
   const kernel = await Kernel.create({ variant: options.kernel, shared: threads > 1 });
   const k = kernel.exports;
-  const layout = layOut(kernel, vocab, config, initial);
+  const layout = layOut(kernel, vocab, config, resume ?? initial);
   const planned = config.epochs * vocab.totalCount;
   const params = {
     window: config.window,
@@ -114,7 +166,7 @@ export async function trainWithVocab(
     plannedWords: planned,
   };
   k.setParams(params.window, params.negative, params.lr, params.minLr, params.plannedWords);
-  k.seed(BigInt(config.seed));
+  k.seed(BigInt(resume ? resume.rngState : config.seed));
   const mode = kernelMode(config);
   const meter = new ProgressMeter(options.progressIntervalMs ?? 500, options.onProgress);
   let lastLoss = NaN;
@@ -149,20 +201,53 @@ export async function trainWithVocab(
   // Instantiating the workers re-applied the kernel's data segments: refill the tables.
   if (pool) k.initTables();
   const cacheLimit = options.cacheTokens ?? 1 << 26;
+  // Encoded chunks of the first full pass, replayed by later epochs if small enough.
   let cache: IdChunk[] | undefined = [];
+  let cacheComplete = false;
   let cachedTokens = 0;
-  let wordsDone = 0;
+  let wordsDone = resume?.wordsDone ?? 0;
+  meter.tokens = resume?.corpusTokens ?? 0;
+  let lastCheckpoint = performance.now();
+  const checkpoint = async (epoch: number, chunk: number): Promise<TrainingCheckpoint> => {
+    await pool?.drain();
+    // Never save diverged tables: the last good checkpoint must stay the newest.
+    if (diverged) throw new TrainingDiverged(epoch, config.lr);
+    const snapshot: TrainingCheckpoint = {
+      config,
+      vocab,
+      input: kernel.readRows(layout.input, vocab.size, config.dim),
+      output: kernel.readRows(layout.output, vocab.size, config.dim),
+      epoch,
+      chunk,
+      wordsDone,
+      corpusTokens: meter.tokens,
+      rngState: k.rngState().toString(),
+      lastLoss,
+    };
+    lastCheckpoint = performance.now();
+    await options.onCheckpoint?.(snapshot);
+    return snapshot;
+  };
   try {
-    for (let epoch = 1; epoch <= config.epochs; epoch++) {
-      const chunks: AsyncIterable<IdChunk> | Iterable<IdChunk> = epoch > 1 && cache
-        ? cache
+    for (let epoch = resume?.epoch ?? 1; epoch <= config.epochs; epoch++) {
+      const replay = cacheComplete && cache !== undefined;
+      const chunks: AsyncIterable<IdChunk> | Iterable<IdChunk> = replay
+        ? cache!
         : idChunks(corpus, vocab, config.chunkTokens);
+      let index = 0;
+      const skip = resume && epoch === resume.epoch ? resume.chunk : 0;
       for await (const chunk of chunks) {
-        options.signal?.throwIfAborted();
-        if (epoch === 1 && cache) {
+        if (!replay && cache) {
           cachedTokens += chunk.ids.length;
           if (cachedTokens <= cacheLimit) cache.push(chunk);
           else cache = undefined;
+        }
+        // Resuming: the chunks trained before the checkpoint are read, not trained.
+        if (index++ < skip) continue;
+        if (options.signal?.aborted) {
+          throw new TrainingInterrupted(
+            options.onCheckpoint ? await checkpoint(epoch, index - 1) : undefined,
+          );
         }
         if (pool) await pool.run(chunk.ids, wordsDone);
         else {
@@ -180,8 +265,15 @@ export async function trainWithVocab(
           Math.min(1, wordsDone / planned),
           k.lrAt(wordsDone),
         );
+        const every = options.checkpointSeconds;
+        if (every && options.onCheckpoint && performance.now() - lastCheckpoint >= every * 1000) {
+          await checkpoint(epoch, index);
+        }
+        // Let signals and timers in now and then (a chunk is tens of milliseconds).
+        if (index % 16 === 0) await new Promise((resolve) => setTimeout(resolve, 0));
       }
-      // Yield to the event loop between epochs so timers and signals get a turn.
+      if (!replay && cache) cacheComplete = true;
+      if (epoch < config.epochs && options.onCheckpoint) await checkpoint(epoch + 1, 0);
       await new Promise((resolve) => setTimeout(resolve, 0));
     }
     await pool?.drain();
