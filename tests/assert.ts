@@ -31,11 +31,13 @@ function show(v: unknown): string {
     const items = Array.from(v as unknown as ArrayLike<number>).slice(0, 8);
     return `${v.constructor.name}(${(v as unknown as ArrayLike<number>).length}) [${items}...]`;
   }
+  let text: string;
   try {
-    return JSON.stringify(v) ?? String(v);
+    text = JSON.stringify(v) ?? String(v);
   } catch {
-    return String(v);
+    text = String(v);
   }
+  return text.length > 300 ? `${text.slice(0, 300)}... (${text.length} chars)` : text;
 }
 
 /** Deep equality (typed arrays compared byte for byte). */

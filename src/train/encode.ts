@@ -46,3 +46,46 @@ export async function* idChunks(
     yield { ids: buffer.subarray(0, used), words: used - sentences, tokens };
   }
 }
+
+/** The same chunks as idChunks, from a corpus recorded as provisional ids by the
+ *  vocabulary counter (src/vocab.ts): a remap instead of a second read. */
+export function remapChunks(
+  recorded: { ids: Uint32Array; remap: Int32Array },
+  chunkTokens: number,
+): IdChunk[] {
+  const { ids, remap } = recorded;
+  const chunks: IdChunk[] = [];
+  let buffer = new Uint32Array(chunkTokens);
+  let used = 0;
+  let tokens = 0;
+  let sentences = 0;
+  let start = 0;
+  while (start < ids.length) {
+    let end = start;
+    while (ids[end] !== SENTENCE_END) end++;
+    const length = end - start;
+    // Same boundary rule as idChunks, so both paths train identically.
+    if (used + length + 1 > chunkTokens && used > 0) {
+      chunks.push({ ids: buffer.subarray(0, used), words: used - sentences, tokens });
+      buffer = new Uint32Array(chunkTokens);
+      used = 0;
+      tokens = 0;
+      sentences = 0;
+    }
+    tokens += length;
+    const first = used;
+    for (let i = start; i < end; i++) {
+      const id = remap[ids[i]];
+      if (id >= 0) buffer[used++] = id;
+    }
+    if (used > first) {
+      buffer[used++] = SENTENCE_END;
+      sentences++;
+    }
+    start = end + 1;
+  }
+  if (used > 0 || tokens > 0) {
+    chunks.push({ ids: buffer.subarray(0, used), words: used - sentences, tokens });
+  }
+  return chunks;
+}

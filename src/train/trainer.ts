@@ -15,7 +15,7 @@ import { type ChunkResult, ThreadPool } from "./pool.ts";
 import type { KernelVariant } from "../kernel/module.ts";
 import { buildVocab, type Vocab, type VocabStats } from "../vocab.ts";
 import { resolveConfig, type TrainConfig } from "./config.ts";
-import { type IdChunk, idChunks } from "./encode.ts";
+import { type IdChunk, idChunks, remapChunks } from "./encode.ts";
 import { type ProgressListener, ProgressMeter } from "./progress.ts";
 import { layOut } from "./tables.ts";
 
@@ -104,7 +104,10 @@ export async function train(
   options: TrainOptions = {},
 ): Promise<TrainedModel> {
   const config = resolveConfig(settings);
-  const { vocab, stats } = await buildVocab(corpus, config);
+  // The counting pass also records the corpus as ids (while it is small enough), so
+  // the first epoch need not read and hash it again.
+  const cacheLimit = options.cacheTokens ?? DEFAULT_CACHE_TOKENS;
+  const { vocab, stats, counter } = await buildVocab(corpus, config, undefined, cacheLimit);
   if (vocab.size === 0) {
     throw new Error(
       `${corpus.name}: no word occurs at least ${config.minCount} times ` +
@@ -112,8 +115,14 @@ export async function train(
     );
   }
   options.onVocab?.(vocab, stats);
-  return await trainWithVocab(corpus, vocab, config, options);
+  const recorded = counter.recording(vocab);
+  const encoded = recorded ? remapChunks(recorded, config.chunkTokens) : undefined;
+  return await trainWithVocab(corpus, vocab, config, options, undefined, encoded);
 }
+
+/** Corpora up to this many tokens are kept in memory as ids (4 bytes each) rather
+ *  than read again every epoch. */
+const DEFAULT_CACHE_TOKENS = 1 << 26;
 
 /** A checkpoint must belong to this vocabulary and configuration. */
 function checkResume(resume: TrainingCheckpoint, vocab: Vocab, config: TrainConfig): void {
@@ -143,6 +152,8 @@ export async function trainWithVocab(
   config: TrainConfig,
   options: TrainOptions = {},
   initial?: { input: Float32Array; output: Float32Array },
+  /** The corpus already encoded for this vocabulary (then it is not read again). */
+  encoded?: IdChunk[],
 ): Promise<TrainedModel> {
   let threads = config.threads;
   if (threads > 1 && !canShareMemory()) {
@@ -200,10 +211,10 @@ export async function trainWithVocab(
     : undefined;
   // Instantiating the workers re-applied the kernel's data segments: refill the tables.
   if (pool) k.initTables();
-  const cacheLimit = options.cacheTokens ?? 1 << 26;
+  const cacheLimit = options.cacheTokens ?? DEFAULT_CACHE_TOKENS;
   // Encoded chunks of the first full pass, replayed by later epochs if small enough.
-  let cache: IdChunk[] | undefined = [];
-  let cacheComplete = false;
+  let cache: IdChunk[] | undefined = encoded ?? [];
+  let cacheComplete = encoded !== undefined;
   let cachedTokens = 0;
   let wordsDone = resume?.wordsDone ?? 0;
   meter.tokens = resume?.corpusTokens ?? 0;
