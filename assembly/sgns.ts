@@ -24,20 +24,25 @@ export function resetLoss(): void {
   lossSteps = 0;
 }
 
-/** Draws the noise words for one step into targetRows[1..]; a draw equal to the
- *  positive word is skipped (as word2vec does), so fewer may come back. A word
- *  drawn twice becomes one target of multiplicity 2 (targetWeights): the passes
- *  below read every target row before writing any, so a repeated row would
- *  otherwise keep only one of its updates while h took both gradients, a bias
- *  that measurably hurt small vocabularies. */
+/** Draws the noise words for one step into targetRows[1..]. A draw equal to the
+ *  positive word is skipped (as word2vec does: fewer may come back), or, with
+ *  `redraw`, drawn again (as fastText's classifier does: with few labels, skipping
+ *  would lose many of them). A word drawn twice becomes one target of
+ *  multiplicity 2 (targetWeights): the passes below read every target row before
+ *  writing any, so a repeated row would otherwise keep only one of its updates
+ *  while h took both gradients, a bias that measurably hurt small vocabularies. */
 // @ts-ignore: decorator
-@inline export function drawTargets(positive: u32): i32 {
+@inline export function drawTargets(positive: u32, redraw: bool = false): i32 {
   store<u32>(targetRows, <u32>outputRow(positive));
   store<f32>(targetWeights, 1);
   let n = 1;
   for (let i = 0; i < negative; i++) {
-    const w = drawNoise();
-    if (w == positive) continue;
+    let w = drawNoise();
+    if (w == positive) {
+      if (!redraw) continue;
+      for (let tries = 0; w == positive && tries < 1000; tries++) w = drawNoise();
+      if (w == positive) continue;
+    }
     const row = <u32>outputRow(w);
     let j = 1;
     while (j < n && load<u32>(targetRows + (<usize>j << 2)) != row) j++;

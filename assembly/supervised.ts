@@ -76,7 +76,8 @@ export function trainExamples(tokens: usize, count: i32, wordsBefore: f64): f64 
     zero(gradRow, rowBytes);
     const target = load<u32>(tokens + (<usize>(labelsStart + <i32>below(<u32>labels)) << 2));
     if (lossKind == LOSS_SOFTMAX) softmaxStep(hiddenRow, gradRow, target, lr);
-    else updateTargets(hiddenRow, gradRow, drawTargets(target), lr);
+    // Noise labels equal to the target are drawn again (fastText's getNegative).
+    else updateTargets(hiddenRow, gradRow, drawTargets(target, labelCount > 1), lr);
     scale(1 / <f32>inputs, gradRow, rowBytes);
     for (let i = 0; i < inputs; i++) addTo(gradRow, inputRow(load<u32>(ids + (<usize>i << 2))), rowBytes);
   }

@@ -109,3 +109,45 @@ export { pearson, spearman } from "./eval/stats.ts";
 // Kernel
 export { type KernelVariant, useKernelModule } from "./kernel/module.ts";
 export { OutOfKernelMemory } from "./kernel/memory.ts";
+
+// Supervised classification (fastText-style) and pair retrieval (StarSpace-style)
+export {
+  Classifier,
+  CLASSIFIER_DEFAULTS,
+  type ClassifierConfig,
+  ClassifierDiverged,
+  type ClassifierProgress,
+  type ClassifierStats,
+  type ClassifierTrainOptions,
+  type LossKind,
+  type Prediction,
+  resolveClassifierConfig,
+  type TestResult,
+  trainClassifier,
+} from "./supervised/classifier.ts";
+export {
+  arrayExamples,
+  DEFAULT_LABEL_PREFIX,
+  type Example,
+  type ExampleSource,
+  fileExamples,
+  parseExamples,
+  textExamples,
+} from "./supervised/labels.ts";
+export { Dictionary } from "./supervised/dictionary.ts";
+export { fastTextHash, wordNgramBuckets } from "./supervised/ngrams.ts";
+export {
+  DocumentIndex,
+  PAIR_DEFAULTS,
+  type PairConfig,
+  PairModel,
+  type SearchHit,
+} from "./retrieval/model.ts";
+export { halvesOf, type Pair, parsePairs, readPairs } from "./retrieval/pairs.ts";
+export { BM25 } from "./retrieval/bm25.ts";
+export {
+  evaluateRanking,
+  type RankingMetrics,
+  rankingMetrics,
+  rankOf,
+} from "./retrieval/metrics.ts";

@@ -7,12 +7,25 @@ import { evalCommand } from "./eval.ts";
 import { closest, UsageError } from "./flags.ts";
 import { similarCommand } from "./similar.ts";
 import { Interrupted, trainCommand } from "./train.ts";
+import {
+  predictCommand,
+  predictProbCommand,
+  supervisedCommand,
+  testCommand,
+} from "./supervised.ts";
+import { pairsCommand, searchCommand } from "./retrieval.ts";
 
 export const COMMANDS: readonly Command[] = [
   trainCommand,
   similarCommand,
   analogyCommand,
   evalCommand,
+  supervisedCommand,
+  predictCommand,
+  predictProbCommand,
+  testCommand,
+  pairsCommand,
+  searchCommand,
 ];
 
 /** Exit statuses. */
