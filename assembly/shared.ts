@@ -21,7 +21,7 @@ import { window } from "./params";
 import { below } from "./rng";
 import { addLoss, drawTargets } from "./sgns";
 import { logSigmoid, sigmoid } from "./sigmoid";
-import { addTo, dot, hsum, madd } from "./simd";
+import { addTo, axpy, dot, hsum, madd, zero } from "./simd";
 
 export function trainSentence(length: i32, lr: f32): void {
   for (let pos = 0; pos < length; pos++) {
@@ -110,39 +110,29 @@ export function updateBlock(contexts: i32, targets: i32, lr: f32): void {
 /** dst = (add ? dst : 0) + sum_k g[k] * row_k over `count` rows listed at `rows`,
  *  four rows per sweep over the lanes (addresses and gains held in locals). */
 function accumulate(dst: usize, g: usize, rows: usize, count: i32, bytes: usize, add: bool): void {
+  if (!add) zero(dst, bytes);
   let k = 0;
-  let fresh = !add;
   for (; k + 4 <= count; k += 4) {
     const r0 = rowAt(rows, k), r1 = rowAt(rows, k + 1);
     const r2 = rowAt(rows, k + 2), r3 = rowAt(rows, k + 3);
     const g0 = splatAt(g, k), g1 = splatAt(g, k + 1);
     const g2 = splatAt(g, k + 2), g3 = splatAt(g, k + 3);
     for (let i: usize = 0; i < bytes; i += 16) {
-      let acc = fresh ? f32x4.splat(0) : v128.load(dst + i);
-      acc = madd(g0, v128.load(r0 + i), acc);
+      let acc = madd(g0, v128.load(r0 + i), v128.load(dst + i));
       acc = madd(g1, v128.load(r1 + i), acc);
       acc = madd(g2, v128.load(r2 + i), acc);
       v128.store(dst + i, madd(g3, v128.load(r3 + i), acc));
     }
-    fresh = false;
   }
   for (; k + 2 <= count; k += 2) {
     const r0 = rowAt(rows, k), r1 = rowAt(rows, k + 1);
     const g0 = splatAt(g, k), g1 = splatAt(g, k + 1);
     for (let i: usize = 0; i < bytes; i += 16) {
-      const acc = fresh ? f32x4.splat(0) : v128.load(dst + i);
-      v128.store(dst + i, madd(g1, v128.load(r1 + i), madd(g0, v128.load(r0 + i), acc)));
-    }
-    fresh = false;
-  }
-  if (k < count) {
-    const r0 = rowAt(rows, k);
-    const g0 = splatAt(g, k);
-    for (let i: usize = 0; i < bytes; i += 16) {
-      const acc = fresh ? f32x4.splat(0) : v128.load(dst + i);
-      v128.store(dst + i, madd(g0, v128.load(r0 + i), acc));
+      const acc = madd(g0, v128.load(r0 + i), v128.load(dst + i));
+      v128.store(dst + i, madd(g1, v128.load(r1 + i), acc));
     }
   }
+  if (k < count) axpy(load<f32>(g + (<usize>k << 2)), rowAt(rows, k), dst, bytes);
 }
 
 /** Stores G[c][t] and its transpose; returns the pair's loss term. */
