@@ -22,7 +22,9 @@
 export {
   train,
   type TrainedModel,
+  type TrainingCheckpoint,
   TrainingDiverged,
+  TrainingInterrupted,
   type TrainOptions,
   type TrainStats,
   trainWithVocab,
@@ -38,22 +40,38 @@ export {
 export type { ProgressListener, TrainProgress } from "./train/progress.ts";
 
 // Corpora and vocabulary
-export { type Corpus, fileCorpus, memoryCorpus, streamCorpus } from "./corpus/source.ts";
+export {
+  type Corpus,
+  type CorpusOptions,
+  fileCorpus,
+  memoryCorpus,
+  streamCorpus,
+} from "./corpus/source.ts";
+export type { InvalidUtf8, ReadReport } from "./corpus/lines.ts";
 export { DEFAULT_CORPUS_NAME, defaultCorpus, defaultCorpusUrl } from "./corpus/default.ts";
 export { MAX_SENTENCE_TOKENS, tokenize } from "./corpus/sentences.ts";
 export { Vocab, type VocabOptions, type VocabStats } from "./vocab.ts";
 
 // Models and vectors
 export {
+  CHECKPOINT_KIND,
+  type CheckpointFile,
+  checkpointFromNative,
+  checkpointToNative,
   continueTraining,
+  type CorpusFingerprint,
+  decodeCheckpoint,
   decodeModel,
+  encodeCheckpoint,
   encodeModel,
   encodeModelFile,
+  loadCheckpoint,
   loadModel,
   loadVectors,
   Model,
   MODEL_EXTENSION,
   MODEL_KIND,
+  saveCheckpoint,
   saveModel,
   trainModel,
   vectorsFromBytes,
@@ -66,6 +84,13 @@ export {
   type VectorSearchOptions,
   type VectorsOptions,
 } from "./vectors.ts";
+export {
+  type MapPoint,
+  type NeighborMap,
+  neighborMap,
+  pca,
+  type PcaResult,
+} from "./vectors_pca.ts";
 
 // File formats
 export {
@@ -81,6 +106,16 @@ export {
   isNativeModel,
   type NativeModel,
 } from "./formats/native.ts";
+export {
+  decodeQuantized,
+  decodeQuantizedTable,
+  dequantizeTable,
+  encodeQuantized,
+  isQuantized,
+  QUANTIZED_EXTENSION,
+  type QuantizedTable,
+  quantizeTable,
+} from "./formats/quantized.ts";
 export { decodeWord2VecText, encodeWord2VecText } from "./formats/word2vec_text.ts";
 export { decodeWord2VecBinary, encodeWord2VecBinary } from "./formats/word2vec_binary.ts";
 export type { VectorTable } from "./formats/table.ts";
@@ -107,7 +142,12 @@ export {
 export { pearson, spearman } from "./eval/stats.ts";
 
 // Kernel
-export { type KernelVariant, useKernelModule } from "./kernel/module.ts";
+export {
+  canShareMemory,
+  type KernelVariant,
+  supportsRelaxedSimd,
+  useKernelModule,
+} from "./kernel/module.ts";
 export { OutOfKernelMemory } from "./kernel/memory.ts";
 
 // Supervised classification (fastText-style) and pair retrieval (StarSpace-style)
@@ -151,3 +191,6 @@ export {
   rankingMetrics,
   rankOf,
 } from "./retrieval/metrics.ts";
+
+// Recommendations: item2vec on interaction sessions, with next-item evaluation
+export * from "./recsys/mod.ts";

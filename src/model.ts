@@ -16,6 +16,7 @@ import { ConfigError, resolveConfig, type TrainConfig } from "./train/config.ts"
 import {
   train,
   type TrainedModel,
+  type TrainingCheckpoint,
   type TrainOptions,
   type TrainStats,
   trainWithVocab,
@@ -148,17 +149,7 @@ export class Model {
     if (config.dim !== m.dim) {
       fail(`header config.dim ${config.dim} differs from the file's dim ${m.dim}`);
     }
-    if (m.words.length === 0) fail("the vocabulary is empty");
-    if (m.tables.length < 2) fail(`expected input and output tables, found ${m.tables.length}`);
-    const cells = m.words.length * m.dim;
-    for (let i = 0; i < 2; i++) {
-      if (m.tables[i].length !== cells) {
-        fail(
-          `table ${i} has ${m.tables[i].length / m.dim} rows, expected one per word ` +
-            `(${m.words.length})`,
-        );
-      }
-    }
+    checkTrainingTables(m, source);
     const s = (m.header.stats ?? {}) as Record<string, unknown>;
     const num = (v: unknown, fallback: number) => typeof v === "number" ? v : fallback;
     const stats: TrainStats = {
@@ -244,7 +235,8 @@ function decodeNativeModelOrExplain(bytes: Uint8Array, path: string): NativeMode
     if (e instanceof FormatError && e.offset === 0 && formatFromPathOrNull(path) !== "native") {
       throw new FormatError(
         path,
-        "not a negsamp model (.nsm): word2vec .vec/.bin files hold only the word vectors, " +
+        "not a negsamp model (.nsm): word2vec .vec/.bin and quantized .nsq files hold only " +
+          "the word vectors, " +
           "which can be queried (loadVectors) but not trained further",
       );
     }
@@ -260,7 +252,8 @@ function formatFromPathOrNull(path: string): string | null {
   }
 }
 
-/** Word vectors from any supported file: .vec/.txt, .bin, or the input table of a .nsm. */
+/** Word vectors from any supported file: .vec/.txt, .bin, .nsq (dequantized), or the input
+ *  table of a .nsm. */
 export async function loadVectors(path: string, options: VectorsOptions = {}): Promise<Vectors> {
   const bytes = await readFile(path, "vectors");
   return await vectorsFromBytes(bytes, path, options);
@@ -344,4 +337,212 @@ export async function continueTraining(
     trained.stats,
     model.runs + 1,
   );
+}
+
+// ---------- training checkpoints ----------
+
+/** The `kind` a native file's header carries for a training checkpoint. */
+export const CHECKPOINT_KIND = "checkpoint";
+
+/**
+ * What identifies the corpus a run trains on, stored in its checkpoints so that a resume on
+ * another corpus is refused: its name and what counting the vocabulary saw.
+ */
+export interface CorpusFingerprint {
+  name: string;
+  tokens: number;
+  sentences: number;
+  distinct: number;
+}
+
+/** A decoded checkpoint file. */
+export interface CheckpointFile {
+  checkpoint: TrainingCheckpoint;
+  corpus?: CorpusFingerprint;
+  /** Any other header fields its writer added (e.g. the command line's inputs and outputs). */
+  extra: Record<string, unknown>;
+}
+
+const CHECKPOINT_FIELDS = new Set([
+  "kind",
+  "producer",
+  "config",
+  "position",
+  "rngState",
+  "lastLoss",
+  "corpus",
+  "dim",
+  "vocabSize",
+  "tableRows",
+]);
+
+/**
+ * The native-format view of a training checkpoint (shares its arrays): header.kind
+ * "checkpoint" with the configuration, the position (epoch, chunk, words done), the random
+ * state and the last loss; the vocabulary with its counts; the input and output tables.
+ * Its vectors can be queried like a model's (loadVectors); `extra` adds header fields.
+ */
+export function checkpointToNative(
+  c: TrainingCheckpoint,
+  extra: { corpus?: CorpusFingerprint } & Record<string, unknown> = {},
+): NativeModel {
+  return {
+    header: {
+      ...extra,
+      kind: CHECKPOINT_KIND,
+      producer: "negsamp",
+      config: { ...c.config },
+      position: {
+        epoch: c.epoch,
+        chunk: c.chunk,
+        wordsDone: c.wordsDone,
+        corpusTokens: c.corpusTokens,
+      },
+      rngState: c.rngState,
+      lastLoss: Number.isFinite(c.lastLoss) ? c.lastLoss : null,
+    },
+    words: c.vocab.words,
+    counts: c.vocab.counts,
+    dim: c.config.dim,
+    tables: [c.input, c.output],
+  };
+}
+
+/**
+ * A checkpoint from a decoded native file; anything inconsistent (another kind of file, a
+ * bad configuration, a position outside the run, tables of the wrong shape, non-finite
+ * values) is a FormatError naming `source`.
+ */
+export function checkpointFromNative(m: NativeModel, source = "<memory>"): CheckpointFile {
+  const fail = (problem: string): never => {
+    throw new FormatError(source, problem);
+  };
+  const h = m.header;
+  if (h.kind !== CHECKPOINT_KIND) {
+    fail(
+      `holds ${
+        typeof h.kind === "string" ? `a model of kind ${JSON.stringify(h.kind)}` : "no model kind"
+      }, not a training checkpoint`,
+    );
+  }
+  if (typeof h.config !== "object" || h.config === null || Array.isArray(h.config)) {
+    fail("header has no training configuration (config)");
+  }
+  const config = configFromHeader(h.config as Partial<TrainConfig>, source);
+  if (config.dim !== m.dim) {
+    fail(`header config.dim ${config.dim} differs from the file's dim ${m.dim}`);
+  }
+  checkTrainingTables(m, source);
+  const p = (typeof h.position === "object" && h.position !== null ? h.position : {}) as Record<
+    string,
+    unknown
+  >;
+  const int = (v: unknown, what: string, min: number, max = Number.MAX_SAFE_INTEGER) =>
+    Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= max
+      ? v as number
+      : fail(`header ${what} must be an integer in ${min}..${max}, got ${JSON.stringify(v)}`);
+  const epoch = int(p.epoch, "position.epoch", 1, config.epochs);
+  const chunk = int(p.chunk, "position.chunk", 0);
+  const wordsDone = int(p.wordsDone, "position.wordsDone", 0);
+  const corpusTokens = int(p.corpusTokens, "position.corpusTokens", 0);
+  const rng = h.rngState;
+  // The kernel's u64 state, as its i64 export shows it (so possibly negative).
+  if (
+    typeof rng !== "string" || !/^-?\d{1,20}$/.test(rng) || BigInt(rng) >= 1n << 64n ||
+    BigInt(rng) < -(1n << 63n)
+  ) {
+    fail(`header rngState must be a decimal 64-bit integer, got ${JSON.stringify(rng)}`);
+  }
+  const loss = h.lastLoss;
+  if (loss !== null && (typeof loss !== "number" || !Number.isFinite(loss))) {
+    fail(`header lastLoss must be a number or null, got ${JSON.stringify(loss)}`);
+  }
+  let corpus: CorpusFingerprint | undefined;
+  if (h.corpus !== undefined) {
+    const c = (typeof h.corpus === "object" && h.corpus !== null ? h.corpus : {}) as Record<
+      string,
+      unknown
+    >;
+    if (typeof c.name !== "string") fail("header corpus.name must be a string");
+    corpus = {
+      name: c.name as string,
+      tokens: int(c.tokens, "corpus.tokens", 0),
+      sentences: int(c.sentences, "corpus.sentences", 0),
+      distinct: int(c.distinct, "corpus.distinct", 0),
+    };
+  }
+  const extra = Object.fromEntries(Object.entries(h).filter(([k]) => !CHECKPOINT_FIELDS.has(k)));
+  return {
+    checkpoint: {
+      config,
+      vocab: new Vocab(m.words, m.counts),
+      input: m.tables[0],
+      output: m.tables[1],
+      epoch,
+      chunk,
+      wordsDone,
+      corpusTokens,
+      rngState: rng as string,
+      lastLoss: loss === null ? NaN : loss as number,
+    },
+    corpus,
+    extra,
+  };
+}
+
+/** A training model or checkpoint must hold a word, counts >= 0 and two finite tables. */
+function checkTrainingTables(m: NativeModel, source: string): void {
+  const fail = (problem: string): never => {
+    throw new FormatError(source, problem);
+  };
+  if (m.words.length === 0) fail("the vocabulary is empty");
+  for (let i = 0; i < m.counts.length; i++) {
+    if (!(m.counts[i] >= 0 && m.counts[i] < Infinity)) {
+      fail(`the count of word ${i} ${JSON.stringify(m.words[i])} is ${m.counts[i]}`);
+    }
+  }
+  if (m.tables.length < 2) fail(`expected input and output tables, found ${m.tables.length}`);
+  const cells = m.words.length * m.dim;
+  for (let i = 0; i < 2; i++) {
+    const t = m.tables[i];
+    if (t.length !== cells) {
+      fail(`table ${i} has ${t.length / m.dim} rows, expected one per word (${m.words.length})`);
+    }
+    for (let j = 0; j < t.length; j++) {
+      if (!Number.isFinite(t[j])) {
+        fail(
+          `table ${i} holds ${t[j]} in the row of ${
+            JSON.stringify(m.words[Math.floor(j / m.dim)])
+          }`,
+        );
+      }
+    }
+  }
+}
+
+/** A checkpoint in native format (.nsm) bytes. */
+export function encodeCheckpoint(
+  c: TrainingCheckpoint,
+  extra: { corpus?: CorpusFingerprint } & Record<string, unknown> = {},
+): Uint8Array {
+  return encodeNativeModel(checkpointToNative(c, extra));
+}
+
+/** A checkpoint from native format bytes; `source` names them in errors (FormatError). */
+export function decodeCheckpoint(bytes: Uint8Array, source = "<memory>"): CheckpointFile {
+  return checkpointFromNative(decodeNativeModel(bytes, source), source);
+}
+
+/** Writes a checkpoint to `path` atomically: readers see the previous one or the new one. */
+export async function saveCheckpoint(
+  path: string,
+  c: TrainingCheckpoint,
+  extra: { corpus?: CorpusFingerprint } & Record<string, unknown> = {},
+): Promise<void> {
+  await writeFileAtomic(path, encodeCheckpoint(c, extra));
+}
+
+/** Reads a checkpoint written by saveCheckpoint (or the command line's --checkpoint). */
+export async function loadCheckpoint(path: string): Promise<CheckpointFile> {
+  return decodeCheckpoint(await readFile(path, "checkpoint"), path);
 }

@@ -8,9 +8,19 @@ import type { KernelVariant } from "./kernel/module.ts";
 /** Thrown when a query names a word that is not in the vocabulary. */
 export class UnknownWordError extends Error {
   constructor(readonly word: string) {
-    super(`unknown word ${JSON.stringify(word)}: it is not in the vocabulary`);
+    super(`unknown word ${quoteWord(word)}: it is not in the vocabulary`);
     this.name = "UnknownWordError";
   }
+}
+
+/**
+ * A word as messages show it: quoted with escapes (control characters and all), and cut
+ * after `max` characters with its length, so a megabyte of query never lands in a message.
+ */
+export function quoteWord(word: string, max = 60): string {
+  if (typeof word !== "string") return String(word);
+  if (word.length <= max) return JSON.stringify(word);
+  return `${JSON.stringify(word.slice(0, max)).slice(0, -1)}..." (${word.length} characters)`;
 }
 
 export interface VectorsOptions {

@@ -38,7 +38,11 @@ for (const model of ["skipgram", "cbow"] as const) {
     for (const from of [midEpoch[1], epochEnds[0], midEpoch[midEpoch.length - 2]]) {
       const resumed = await train(corpus, { ...settings, model }, { resume: from });
       assertEquals(resumed.input, full.input, `input after resume at ${from.epoch}/${from.chunk}`);
-      assertEquals(resumed.output, full.output, `output after resume at ${from.epoch}/${from.chunk}`);
+      assertEquals(
+        resumed.output,
+        full.output,
+        `output after resume at ${from.epoch}/${from.chunk}`,
+      );
     }
   });
 }

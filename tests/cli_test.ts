@@ -123,7 +123,19 @@ function tinyText(): string {
   return lines.join("\n") + "\n";
 }
 
-const TINY = ["--dim", "8", "--epochs", "3", "--min-count", "1", "--chunk-tokens", "16384"];
+// One thread: the CLI defaults to every core, and these runs must be reproducible.
+const TINY = [
+  "--dim",
+  "8",
+  "--epochs",
+  "3",
+  "--min-count",
+  "1",
+  "--chunk-tokens",
+  "16384",
+  "--threads",
+  "1",
+];
 
 async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "negsamp_cli_test_" });
@@ -312,6 +324,8 @@ Deno.test("cli: --help documents every configuration field with its default", as
     const value = field === "lr" ? undefined : DEFAULTS[field as keyof typeof DEFAULTS];
     const expected = field === "lr"
       ? "0.025 for skipgram, 0.05 for cbow"
+      : field === "threads"
+      ? `the number of cores, ${navigator.hardwareConcurrency} here`
       : typeof value === "boolean"
       ? (value ? "on" : "off")
       : String(value);
@@ -446,7 +460,8 @@ Deno.test("cli: train in process: .nsm and .bin outputs, TTY progress, quiet, Ct
       },
     });
     assertEquals(stopped.code, 130);
-    assertStringIncludes(stopped.err, "interrupted; nothing was written");
+    assertStringIncludes(stopped.err, "interrupted (Ctrl-C) while counting words");
+    assertStringIncludes(stopped.err, "nothing was written");
     assertEquals(stopped.out, "");
     let exists = true;
     await Deno.stat(`${dir}/stopped.vec`).catch(() => exists = false);
@@ -593,7 +608,8 @@ Deno.test("cli e2e: no arguments trains on the built-in corpus, then query its m
     );
     const model = await loadModel(`${dir}/out/model.nsm`);
     assertEquals(model.vocab.size, 8204);
-    assertEquals(model.config, { ...DEFAULTS, lr: 0.025 });
+    // The CLI trains on every core by default; everything else is the library default.
+    assertEquals(model.config, { ...DEFAULTS, lr: 0.025, threads: navigator.hardwareConcurrency });
     // The query commands find out/model.nsm by themselves.
     const similar = await spawn(["similar", "god", "-k", "2"], dir);
     assertEquals(similar.code, 0, similar.err);

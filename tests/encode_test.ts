@@ -33,7 +33,12 @@ Deno.test("encode: remapped recording = a second read, chunk for chunk", async (
 
 Deno.test("encode: a recording over its limit is dropped, and training still matches", async () => {
   const corpus = memoryCorpus("zipf", text());
-  const { vocab, counter } = await buildVocab(corpus, { minCount: 1, maxVocab: 0 }, undefined, 1000);
+  const { vocab, counter } = await buildVocab(
+    corpus,
+    { minCount: 1, maxVocab: 0 },
+    undefined,
+    1000,
+  );
   assertEquals(counter.recording(vocab), undefined);
   const settings = { dim: 12, epochs: 2, minCount: 2, threads: 1, chunkTokens: 16384 };
   const recorded = await train(corpus, settings);

@@ -1,7 +1,7 @@
 // What the subcommands share: where output goes, how files are named in messages, finding
 // and loading the model to query, and looking words up with a "did you mean".
 import { fileExists } from "../io/files.ts";
-import type { Vectors } from "../vectors.ts";
+import { quoteWord, type Vectors } from "../vectors.ts";
 import { closest, type FlagSpec, UsageError } from "./flags.ts";
 import { formatCount } from "./progress.ts";
 
@@ -20,8 +20,16 @@ export interface CliIO {
   columns: number;
   /** The current directory, to show paths relative to it. */
   cwd: string;
-  /** Calls `handler` on Ctrl-C until the returned function is called. */
-  onInterrupt?(handler: () => void): () => void;
+  /** Calls `handler` on Ctrl-C (SIGINT) or SIGTERM until the returned function is called. */
+  onInterrupt?(handler: (signal?: StopSignal) => void): () => void;
+}
+
+/** The signals that stop a run cleanly. */
+export type StopSignal = "SIGINT" | "SIGTERM";
+
+/** The exit status after a stop signal: 128 + its number, as shells report it. */
+export function signalExitCode(signal: StopSignal = "SIGINT"): number {
+  return signal === "SIGTERM" ? 143 : 130;
 }
 
 function writeAll(file: { writeSync(p: Uint8Array): number }, text: string): void {
@@ -47,17 +55,23 @@ export function denoIO(): CliIO {
     cwd: Deno.cwd(),
     onInterrupt(handler) {
       let pressed = false;
-      const listener = () => {
-        if (pressed) Deno.exit(130); // a second Ctrl-C does not wait
-        pressed = true;
-        handler();
-      };
-      try {
-        Deno.addSignalListener("SIGINT", listener);
-      } catch {
-        return () => {}; // signals unsupported here: Ctrl-C just ends the process
+      const added: [StopSignal, () => void][] = [];
+      for (const signal of ["SIGINT", "SIGTERM"] as const) {
+        const listener = () => {
+          if (pressed) Deno.exit(signalExitCode(signal)); // a second signal does not wait
+          pressed = true;
+          handler(signal);
+        };
+        try {
+          Deno.addSignalListener(signal, listener);
+          added.push([signal, listener]);
+        } catch {
+          // not supported here (SIGTERM on Windows): that signal just ends the process
+        }
       }
-      return () => Deno.removeSignalListener("SIGINT", listener);
+      return () => {
+        for (const [signal, listener] of added) Deno.removeSignalListener(signal, listener);
+      };
     },
   };
 }
@@ -110,7 +124,7 @@ export const MODEL_FLAG: FlagSpec = {
   name: "model",
   kind: "string",
   metavar: "PATH",
-  help: "model or vectors to query: .nsm, .vec or .bin",
+  help: "model or vectors to query: .nsm, .vec, .bin or .nsq",
   default: `${DEFAULT_MODEL_PATHS[0]}, else ${DEFAULT_MODEL_PATHS[1]}`,
 };
 
@@ -141,7 +155,7 @@ export function findWord(vectors: Vectors, word: string, modelPath: string): str
   const words = vectors.words;
   const hint = closest(lower, words.length > 100000 ? words.slice(0, 100000) : words);
   throw new Error(
-    `unknown word ${JSON.stringify(word)}: it is not in the vocabulary of ${modelPath} ` +
+    `unknown word ${quoteWord(word)}: it is not in the vocabulary of ${modelPath} ` +
       `(${formatCount(vectors.size)} words)` +
       (hint ? `; did you mean ${JSON.stringify(hint)}?` : ""),
   );

@@ -186,16 +186,20 @@ export function editDistance(a: string, b: string): number {
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
   const core = word.replace(/^-+/, "");
   if (core.length < 3) return undefined; // too short for a guess to mean anything
+  const allowed = Math.ceil(core.length / 3);
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {
-    const d = word.length >= 3 && c.startsWith(word) ? 0.5 : editDistance(word, c);
+    const prefix = word.length >= 3 && c.startsWith(word);
+    // The lengths alone bound the distance: skip what cannot be close enough (this keeps an
+    // absurdly long word from costing length x length per candidate).
+    if (!prefix && Math.abs(c.length - word.length) > allowed) continue;
+    const d = prefix ? 0.5 : editDistance(word, c);
     if (d < bestDistance) {
       best = c;
       bestDistance = d;
     }
   }
-  const allowed = Math.ceil(core.length / 3);
   return bestDistance <= allowed ? best : undefined;
 }
 

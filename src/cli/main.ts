@@ -1,6 +1,6 @@
 // The command-line entry point: picks the subcommand, runs it, and turns errors into a
 // one-line message on stderr and an exit status (2 for a bad command line, 1 for anything
-// else that failed, 130 when interrupted). Set NEGSAMP_DEBUG=1 to also see stack traces.
+// else that failed, 130 when interrupted by Ctrl-C, 143 by SIGTERM). Set NEGSAMP_DEBUG=1 to also see stack traces.
 import { analogyCommand } from "./analogy.ts";
 import { type CliIO, type Command, denoIO, PROG } from "./common.ts";
 import { evalCommand } from "./eval.ts";
@@ -14,6 +14,7 @@ import {
   testCommand,
 } from "./supervised.ts";
 import { pairsCommand, searchCommand } from "./retrieval.ts";
+import { recommendCommand, similarItemsCommand, trainItemsCommand } from "./recsys.ts";
 
 export const COMMANDS: readonly Command[] = [
   trainCommand,
@@ -26,6 +27,9 @@ export const COMMANDS: readonly Command[] = [
   testCommand,
   pairsCommand,
   searchCommand,
+  trainItemsCommand,
+  similarItemsCommand,
+  recommendCommand,
 ];
 
 /** Exit statuses. */
@@ -94,7 +98,7 @@ function report(e: unknown, io: CliIO): number {
     }
     if (error instanceof Interrupted) {
       io.err(`${error.message}\n`);
-      return EXIT_INTERRUPTED;
+      return error.exitCode;
     }
     io.err(`error: ${error.message}\n`);
     if (debugEnabled() && error.stack) io.err(error.stack + "\n");

@@ -3,6 +3,7 @@
 // plays), 747,975 words, shipped gzip-compressed as data/public-domain.txt.gz (see
 // data/make_default_corpus.sh).
 // Lets `deno task train` and examples run with no data of one's own.
+import { readFileUrl } from "../runtime/node.ts";
 import { type Corpus, memoryCorpus } from "./source.ts";
 
 /**
@@ -19,15 +20,7 @@ export const DEFAULT_CORPUS_NAME = "data/public-domain.txt.gz";
 let cached: Promise<Uint8Array> | undefined;
 
 async function readBytes(url: URL): Promise<Uint8Array> {
-  if (url.protocol === "file:") {
-    const deno = (globalThis as { Deno?: { readFile(u: URL): Promise<Uint8Array> } }).Deno;
-    if (deno) return await deno.readFile(url);
-    // A non-literal specifier keeps browser bundlers from trying to resolve it.
-    const specifier = "node:fs/promises";
-    const fs = await import(specifier) as typeof import("node:fs/promises");
-    const buf = await fs.readFile(url);
-    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-  }
+  if (url.protocol === "file:") return await readFileUrl(url);
   const response = await fetch(url);
   if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`);
   return new Uint8Array(await response.arrayBuffer());

@@ -1,6 +1,9 @@
 // Where sentences come from. A Corpus can be read many times (once to count the
 // vocabulary, then once per epoch unless the trainer caches the ids).
-import { sentencesFromStream } from "./sentences.ts";
+import { importNode } from "../runtime/node.ts";
+import { FormatError } from "../formats/errors.ts";
+import type { InvalidUtf8, ReadReport } from "./lines.ts";
+import { MAX_SENTENCE_TOKENS, sentencesFromStream } from "./sentences.ts";
 
 export interface Corpus {
   /** Names the corpus in messages (a file path, or a description). */
@@ -11,12 +14,30 @@ export interface Corpus {
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 
+/** How a corpus reads its bytes; see src/corpus/lines.ts. */
+export interface CorpusOptions {
+  /** Invalid UTF-8: "replace" (default) reads each bad sequence as U+FFFD and counts it in
+   *  the report; "error" stops at the first with a FormatError giving its byte offset. */
+  invalidUtf8?: InvalidUtf8;
+  /** Called at the end of every complete pass over the corpus with what it met (invalid
+   *  UTF-8 replaced, runs without whitespace dropped). */
+  onReport?: (report: ReadReport) => void;
+}
+
+/** Bytes read so far from the underlying stream (compressed bytes for gzip). */
+interface ReadCount {
+  bytes: number;
+  gzip: boolean;
+}
+
 /** Decompresses the stream when it starts with the gzip magic, whatever its name. */
 async function maybeGunzip(
   stream: ReadableStream<Uint8Array>,
+  count: ReadCount,
 ): Promise<ReadableStream<Uint8Array>> {
   const reader = stream.getReader();
   const first = await reader.read();
+  if (!first.done) count.bytes += first.value.length;
   const whole = new ReadableStream<Uint8Array>({
     start(controller) {
       if (first.done) controller.close();
@@ -25,49 +46,97 @@ async function maybeGunzip(
     async pull(controller) {
       const { value, done } = await reader.read();
       if (done) controller.close();
-      else controller.enqueue(value);
+      else {
+        count.bytes += value.length;
+        controller.enqueue(value);
+      }
     },
     cancel(reason) {
       return reader.cancel(reason);
     },
   });
   const head = first.value;
-  const gzip = head !== undefined && head.length >= 2 && head[0] === GZIP_MAGIC[0] &&
+  count.gzip = head !== undefined && head.length >= 2 && head[0] === GZIP_MAGIC[0] &&
     head[1] === GZIP_MAGIC[1];
-  if (!gzip) return whole;
+  if (!count.gzip) return whole;
   return whole.pipeThrough(
     new DecompressionStream("gzip") as TransformStream<Uint8Array, Uint8Array>,
   );
 }
 
-/** A corpus over bytes produced on demand (a fetch, a file, an in-memory buffer). */
+/**
+ * A corpus over bytes produced on demand (a fetch, a file, an in-memory buffer). A stream
+ * that fails part way (a file that becomes unreadable, a corrupt or truncated gzip) stops
+ * the pass with an Error naming the corpus and how far it got; invalid UTF-8 is a
+ * FormatError when `options.invalidUtf8` is "error".
+ */
 export function streamCorpus(
   name: string,
   open: () => ReadableStream<Uint8Array> | Promise<ReadableStream<Uint8Array>>,
+  options: CorpusOptions = {},
 ): Corpus {
   return {
     name,
     async *sentences() {
-      yield* sentencesFromStream(await maybeGunzip(await open()));
+      let input: ReadableStream<Uint8Array>;
+      try {
+        input = await open();
+      } catch (e) {
+        const message = (e as Error)?.message ?? String(e);
+        if (message.startsWith("cannot read corpus")) throw e;
+        throw new Error(`cannot read corpus ${name}: ${message}`, { cause: e });
+      }
+      const count: ReadCount = { bytes: 0, gzip: false };
+      try {
+        const stream = await maybeGunzip(input, count);
+        yield* sentencesFromStream(stream, MAX_SENTENCE_TOKENS, {
+          source: count.gzip ? `${name} (decompressed)` : name,
+          invalidUtf8: options.invalidUtf8,
+          onReport: options.onReport,
+        });
+      } catch (e) {
+        if (e instanceof FormatError) throw e;
+        const message = (e as Error)?.message ?? String(e);
+        throw new Error(
+          `cannot read corpus ${name}: ` +
+            (count.gzip
+              ? `the gzip data is corrupt or cut short (after ${count.bytes} compressed bytes)`
+              : `reading failed after ${count.bytes} bytes`) +
+            `: ${message}`,
+          { cause: e },
+        );
+      }
     },
   };
 }
 
+/** Bytes in memory handed on in slices, as a file would be (no copy). */
+const MEMORY_SLICE = 1 << 20;
+
 /** A corpus held in memory: text, or gzip-compressed bytes. */
-export function memoryCorpus(name: string, content: string | Uint8Array): Corpus {
+export function memoryCorpus(
+  name: string,
+  content: string | Uint8Array,
+  options: CorpusOptions = {},
+): Corpus {
   const bytes = typeof content === "string" ? new TextEncoder().encode(content) : content;
-  return streamCorpus(name, () =>
-    new ReadableStream<Uint8Array>({
-      start(controller) {
-        controller.enqueue(bytes);
-        controller.close();
+  return streamCorpus(name, () => {
+    let at = 0;
+    return new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (at >= bytes.length) controller.close();
+        else {
+          controller.enqueue(bytes.subarray(at, at + MEMORY_SLICE));
+          at += MEMORY_SLICE;
+        }
       },
-    }));
+    }, { highWaterMark: 0 });
+  }, options);
 }
 
 /** A corpus read from a file (plain text or gzip), in Deno or Node. */
-export function fileCorpus(path: string): Corpus {
-  return streamCorpus(path, () => openFileStream(path));
+export function fileCorpus(path: string, options: CorpusOptions = {}): Corpus {
+  return streamCorpus(path, () => openFileStream(path), options);
 }
 
 async function openFileStream(path: string): Promise<ReadableStream<Uint8Array>> {
@@ -76,8 +145,8 @@ async function openFileStream(path: string): Promise<ReadableStream<Uint8Array>>
   }).Deno;
   try {
     if (deno) return (await deno.open(path)).readable;
-    const fs = await import("node:fs");
-    const { Readable } = await import("node:stream");
+    const fs = await importNode<typeof import("node:fs")>("node:fs");
+    const { Readable } = await importNode<typeof import("node:stream")>("node:stream");
     await fs.promises.access(path);
     return Readable.toWeb(fs.createReadStream(path)) as ReadableStream<Uint8Array>;
   } catch (e) {

@@ -2,17 +2,19 @@
 // compressed file fails with a message that says what it really is.
 import { FormatError } from "./errors.ts";
 import { decodeNativeModel, encodeNativeModel, isNativeModel } from "./native.ts";
+import { decodeQuantizedTable, encodeQuantized, isQuantized } from "./quantized.ts";
 import type { VectorTable } from "./table.ts";
 import { decodeWord2VecBinary, encodeWord2VecBinary } from "./word2vec_binary.ts";
 import { decodeWord2VecText, encodeWord2VecText } from "./word2vec_text.ts";
 
-export type VectorFormat = "vec" | "bin" | "native";
+export type VectorFormat = "vec" | "bin" | "native" | "quantized";
 
 const BY_EXTENSION: Record<string, VectorFormat> = {
   ".vec": "vec",
   ".txt": "vec",
   ".bin": "bin",
   ".nsm": "native",
+  ".nsq": "quantized",
 };
 
 // How much of the start of a file the sniffing looks at.
@@ -31,7 +33,7 @@ export function formatFromPath(path: string): VectorFormat {
   if (format === undefined) {
     throw new Error(
       `${path}: unknown extension ${JSON.stringify(ext)}; use .vec or .txt (word2vec text), ` +
-        `.bin (word2vec binary) or .nsm (negsamp model)`,
+        `.bin (word2vec binary), .nsm (negsamp model) or .nsq (negsamp int8 vectors)`,
     );
   }
   return format;
@@ -60,11 +62,13 @@ function looksLikeText(sample: Uint8Array): boolean {
  */
 export function detectFormat(path: string, firstBytes: Uint8Array): VectorFormat {
   if (isNativeModel(firstBytes)) return "native";
+  if (isQuantized(firstBytes)) return "quantized";
   if (firstBytes[0] === 0x1f && firstBytes[1] === 0x8b) {
     throw new FormatError(path, "file is gzip-compressed; gunzip it first", { offset: 0 });
   }
   const format = BY_EXTENSION[extensionOf(path)];
-  if (format === "native") return format; // its decoder reports the bad magic
+  // their decoders report a bad magic
+  if (format === "native" || format === "quantized") return format;
   const nl = firstBytes.indexOf(0x0a);
   const text = looksLikeText(firstBytes.subarray(nl + 1, SNIFF_BYTES));
   if (format === "bin" && text && nl !== -1 && nl + 1 < firstBytes.length) {
@@ -86,7 +90,7 @@ export function detectFormat(path: string, firstBytes: Uint8Array): VectorFormat
 
 /**
  * Reads vectors from any supported format. For a native model the table is its first table
- * (the input vectors), cut to the vocabulary.
+ * (the input vectors), cut to the vocabulary; a quantized (.nsq) file is dequantized.
  */
 export function loadVectorTable(bytes: Uint8Array, path: string): VectorTable {
   switch (detectFormat(path, bytes.subarray(0, SNIFF_BYTES))) {
@@ -94,6 +98,8 @@ export function loadVectorTable(bytes: Uint8Array, path: string): VectorTable {
       return decodeWord2VecText(bytes, path);
     case "bin":
       return decodeWord2VecBinary(bytes, path);
+    case "quantized":
+      return checkFinite(decodeQuantizedTable(bytes, path), path);
     case "native": {
       const m = decodeNativeModel(bytes, path);
       const first = m.tables[0];
@@ -102,9 +108,30 @@ export function loadVectorTable(bytes: Uint8Array, path: string): VectorTable {
           offset: 0,
         });
       }
-      return { words: m.words, dim: m.dim, data: first.slice(0, m.words.length * m.dim) };
+      const data = first.slice(0, m.words.length * m.dim);
+      return checkFinite({ words: m.words, dim: m.dim, data }, path);
     }
   }
+}
+
+/**
+ * Vectors must be finite to be used: a NaN or an infinity (a corrupted file whose checksum
+ * was recomputed, an overflowing scale) is a FormatError naming the word. The word2vec
+ * decoders check this as they parse.
+ */
+function checkFinite(t: VectorTable, path: string): VectorTable {
+  const { words, dim, data } = t;
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) {
+      const row = Math.floor(i / dim);
+      throw new FormatError(
+        path,
+        `the vector of ${JSON.stringify(words[row])} (row ${row + 1}) holds ${data[i]} at ` +
+          `component ${i - row * dim + 1}`,
+      );
+    }
+  }
+  return t;
 }
 
 /** Encodes a table in the format its path's extension names. */
@@ -114,6 +141,8 @@ export function encodeVectorTable(t: VectorTable, path: string): Uint8Array {
       return encodeWord2VecText(t);
     case "bin":
       return encodeWord2VecBinary(t);
+    case "quantized":
+      return encodeQuantized(t, { kind: "vectors", producer: "negsamp" });
     case "native":
       return encodeNativeModel({
         header: { kind: "vectors" },

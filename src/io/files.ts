@@ -1,7 +1,6 @@
 // Runtime-neutral file helpers: Deno when present, else Node's fs (also Workers' nodejs_compat).
 // Node modules are imported lazily so browsers can load this module graph.
-
-type NodeFs = typeof import("node:fs/promises");
+import { importNode, type NodeFs } from "../runtime/node.ts";
 
 let nodeFs: Promise<NodeFs> | undefined;
 
@@ -10,9 +9,7 @@ function getDeno(): typeof Deno | undefined {
 }
 
 function getNodeFs(): Promise<NodeFs> {
-  // A non-literal specifier keeps browser bundlers from trying to resolve it.
-  const specifier = "node:fs/promises";
-  nodeFs ??= (import(specifier) as Promise<NodeFs>).catch((e) => {
+  nodeFs ??= importNode<NodeFs>("node:fs/promises").catch((e) => {
     nodeFs = undefined;
     throw new Error(`file access is not available in this runtime (${e})`);
   });

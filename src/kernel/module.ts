@@ -1,14 +1,13 @@
 // Finds and compiles the kernel's .wasm for the runtime at hand. Deno and Node read
 // the file next to this module's build/ folder; browsers fetch it (streaming
 // compile); Cloudflare Workers cannot compile at run time and must hand in the
-// module they imported (useKernelModule).
+// module they imported (useKernelModule; the package's "workerd" entry does it).
+//
+// Bundles: build/bundle.mjs copies the .wasm files next to the bundle and rewrites
+// "../../build/" below to "./", so the same URLs resolve beside dist/negsamp.js.
+import { readFileUrl } from "../runtime/node.ts";
 
 export type KernelVariant = "simd" | "relaxed";
-
-/** Build file for a variant; `shared` builds import a shared memory (threads). */
-function fileName(variant: KernelVariant, shared: boolean): string {
-  return `negsamp${shared ? "-threads" : ""}${variant === "relaxed" ? "-relaxed" : ""}.wasm`;
-}
 
 let provided: WebAssembly.Module | undefined;
 const cache = new Map<string, Promise<WebAssembly.Module>>();
@@ -20,38 +19,103 @@ export function useKernelModule(module: WebAssembly.Module): void {
 
 /** Where the built kernels live, relative to this file (src/kernel -> build/). */
 export function kernelUrl(variant: KernelVariant, shared = false): URL {
-  return new URL(`../../build/${fileName(variant, shared)}`, import.meta.url);
+  if (typeof import.meta.url !== "string") {
+    throw new Error(
+      "negsamp: this runtime gives modules no URL to find the kernel .wasm from; import the " +
+        ".wasm as a module and pass it to useKernelModule (Cloudflare Workers: import from " +
+        "the package's workerd entry, which does this)",
+    );
+  }
+  // One literal URL per file, so bundlers that follow `new URL("...", import.meta.url)`
+  // (webpack 5, Vite, Parcel) find the kernels and copy them. `shared` builds import a shared
+  // memory (threads).
+  if (shared) {
+    return variant === "relaxed"
+      ? new URL("../../build/negsamp-threads-relaxed.wasm", import.meta.url)
+      : new URL("../../build/negsamp-threads.wasm", import.meta.url);
+  }
+  return variant === "relaxed"
+    ? new URL("../../build/negsamp-relaxed.wasm", import.meta.url)
+    : new URL("../../build/negsamp.wasm", import.meta.url);
 }
 
-async function readBytes(url: URL): Promise<Uint8Array<ArrayBuffer>> {
-  if (url.protocol === "file:") {
-    const deno = (globalThis as {
-      Deno?: { readFile(u: URL): Promise<Uint8Array<ArrayBuffer>> };
-    }).Deno;
-    if (deno) return await deno.readFile(url);
-    const fs = await import("node:fs/promises");
-    return new Uint8Array(await fs.readFile(url));
-  }
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`cannot load the kernel from ${url}: HTTP ${response.status}`);
-  return new Uint8Array(await response.arrayBuffer());
+function unsupported(variant: KernelVariant): Error {
+  return new Error(`this runtime cannot run the ${variant} kernel (needs WebAssembly SIMD)`);
 }
 
-async function compile(variant: KernelVariant, shared: boolean): Promise<WebAssembly.Module> {
-  const bytes = await readBytes(kernelUrl(variant, shared));
-  if (!WebAssembly.validate(bytes)) {
-    throw new Error(`this runtime cannot run the ${variant} kernel (needs WebAssembly SIMD)`);
-  }
+async function compileBytes(
+  bytes: Uint8Array<ArrayBuffer>,
+  variant: KernelVariant,
+): Promise<WebAssembly.Module> {
+  if (!WebAssembly.validate(bytes)) throw unsupported(variant);
   return await WebAssembly.compile(bytes);
 }
 
-/** Relaxed SIMD when the engine supports it (Deno, Chrome, workerd), else plain SIMD. */
-async function pickVariant(): Promise<KernelVariant> {
+async function compile(variant: KernelVariant, shared: boolean): Promise<WebAssembly.Module> {
+  const url = kernelUrl(variant, shared);
+  if (url.protocol === "file:") return await compileBytes(await readFileUrl(url), variant);
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`cannot load the kernel from ${url}: HTTP ${response.status}`);
+  // Streaming compilation (compiles while downloading) needs the application/wasm type.
+  const type = response.headers.get("content-type") ?? "";
+  if (typeof WebAssembly.compileStreaming === "function" && type.startsWith("application/wasm")) {
+    try {
+      return await WebAssembly.compileStreaming(response);
+    } catch (e) {
+      if (e instanceof WebAssembly.CompileError) throw unsupported(variant);
+      throw e;
+    }
+  }
+  return await compileBytes(new Uint8Array(await response.arrayBuffer()), variant);
+}
+
+/** A 36-byte module using one relaxed SIMD instruction (i8x16.relaxed_swizzle): whether the
+ *  engine validates it tells whether the relaxed kernel can run, without loading that kernel. */
+const RELAXED_PROBE = new Uint8Array([
+  0,
+  97,
+  115,
+  109,
+  1,
+  0,
+  0,
+  0,
+  1,
+  5,
+  1,
+  96,
+  0,
+  1,
+  123,
+  3,
+  2,
+  1,
+  0,
+  10,
+  15,
+  1,
+  13,
+  0,
+  65,
+  1,
+  253,
+  15,
+  65,
+  2,
+  253,
+  15,
+  253,
+  128,
+  2,
+  11,
+]);
+
+/** Whether this engine supports relaxed SIMD (Deno, Chrome >= 114, workerd; not Node 20). */
+export function supportsRelaxedSimd(): boolean {
   try {
-    const bytes = await readBytes(kernelUrl("relaxed"));
-    return WebAssembly.validate(bytes) ? "relaxed" : "simd";
+    return WebAssembly.validate(RELAXED_PROBE);
   } catch {
-    return "simd";
+    return false;
   }
 }
 
@@ -62,10 +126,13 @@ export function kernelModule(
   shared = false,
 ): Promise<WebAssembly.Module> {
   if (provided && !variant && !shared) return Promise.resolve(provided);
-  const key = `${variant ?? "auto"}${shared ? "+threads" : ""}`;
+  const chosen = variant ?? (supportsRelaxedSimd() ? "relaxed" : "simd");
+  const key = `${chosen}${shared ? "+threads" : ""}`;
   let module = cache.get(key);
   if (!module) {
-    module = (variant ? Promise.resolve(variant) : pickVariant()).then((v) => compile(v, shared));
+    module = compile(chosen, shared);
+    // A failed load (e.g. a network error in a browser) may be retried.
+    module.catch(() => cache.delete(key));
     cache.set(key, module);
   }
   return module;

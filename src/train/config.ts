@@ -88,6 +88,9 @@ const RULES: Record<Exclude<keyof TrainConfig, "model" | "sharedNegatives" | "co
 
 /** Fills in defaults and checks every field; throws ConfigError on the first bad one. */
 export function resolveConfig(partial: Partial<TrainConfig> = {}): TrainConfig {
+  if (typeof partial !== "object" || partial === null || Array.isArray(partial)) {
+    throw new ConfigError("config", `${JSON.stringify(partial)} is not an object of settings`);
+  }
   for (const key of Object.keys(partial)) {
     if (!["model", "sharedNegatives", "context"].includes(key) && !(key in RULES)) {
       const known = ["model", "sharedNegatives", "context", ...Object.keys(RULES)].join(", ");
@@ -116,6 +119,9 @@ export function resolveConfig(partial: Partial<TrainConfig> = {}): TrainConfig {
       "context",
       `${JSON.stringify(config.context)} is not one of window, session`,
     );
+  }
+  if (config.sharedNegatives && config.model !== "skipgram") {
+    throw new ConfigError("sharedNegatives", `applies to skipgram only (got ${config.model})`);
   }
   if (config.context === "session" && config.model !== "skipgram") {
     throw new ConfigError("context", `"session" needs model skipgram (got ${config.model})`);

@@ -5,6 +5,7 @@
 // ids into per-worker buffers in shared memory (two per worker, so one can be
 // filled while the other trains); only small messages cross threads.
 import type { Kernel } from "../kernel/kernel.ts";
+import { importNode } from "../runtime/node.ts";
 
 export interface WorkerInit {
   module: WebAssembly.Module;
@@ -67,7 +68,9 @@ async function spawn(url: URL): Promise<WorkerHandle> {
       terminate: () => w.terminate(),
     };
   }
-  const { Worker: NodeWorker } = await import("node:worker_threads");
+  const { Worker: NodeWorker } = await importNode<typeof import("node:worker_threads")>(
+    "node:worker_threads",
+  );
   const w = new NodeWorker(url);
   return {
     post: (m) => w.postMessage(m),

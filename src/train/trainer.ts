@@ -108,6 +108,7 @@ export async function train(
   // the first epoch need not read and hash it again.
   const cacheLimit = options.cacheTokens ?? DEFAULT_CACHE_TOKENS;
   const { vocab, stats, counter } = await buildVocab(corpus, config, undefined, cacheLimit);
+  if (stats.tokens === 0) throw new Error(`${corpus.name}: the corpus holds no words`);
   if (vocab.size === 0) {
     throw new Error(
       `${corpus.name}: no word occurs at least ${config.minCount} times ` +
@@ -219,6 +220,7 @@ export async function trainWithVocab(
   let wordsDone = resume?.wordsDone ?? 0;
   meter.tokens = resume?.corpusTokens ?? 0;
   let lastCheckpoint = performance.now();
+  let lastYield = performance.now();
   const checkpoint = async (epoch: number, chunk: number): Promise<TrainingCheckpoint> => {
     await pool?.drain();
     // Never save diverged tables: the last good checkpoint must stay the newest.
@@ -280,8 +282,11 @@ export async function trainWithVocab(
         if (every && options.onCheckpoint && performance.now() - lastCheckpoint >= every * 1000) {
           await checkpoint(epoch, index);
         }
-        // Let signals and timers in now and then (a chunk is tens of milliseconds).
-        if (index % 16 === 0) await new Promise((resolve) => setTimeout(resolve, 0));
+        // Let signals and timers in every 50 ms (a chunk takes tens of milliseconds).
+        if (performance.now() - lastYield >= 50) {
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          lastYield = performance.now();
+        }
       }
       if (!replay && cache) cacheComplete = true;
       if (epoch < config.epochs && options.onCheckpoint) await checkpoint(epoch + 1, 0);

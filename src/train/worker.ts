@@ -4,6 +4,7 @@
 // buffers. Runs as a Web Worker (Deno, browsers) or a Node worker_thread.
 import type { KernelExports } from "../kernel/exports.ts";
 import type { WorkerInit, WorkerJob, WorkerReply } from "./pool.ts";
+import { importNode } from "../runtime/node.ts";
 
 interface Port {
   post(message: WorkerReply | { ready: true } | { error: string }): void;
@@ -21,7 +22,9 @@ async function parentPort(): Promise<Port> {
       listen: (h) => scope.addEventListener!("message", (e) => h(e.data)),
     };
   }
-  const { parentPort } = await import("node:worker_threads");
+  const { parentPort } = await importNode<typeof import("node:worker_threads")>(
+    "node:worker_threads",
+  );
   if (!parentPort) throw new Error("negsamp worker: not started as a worker thread");
   return { post: (m) => parentPort.postMessage(m), listen: (h) => parentPort.on("message", h) };
 }
