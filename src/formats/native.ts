@@ -4,7 +4,7 @@
 //   | counts: f64 x vocabSize | tables: f32 x rows x dim, one after another
 //   | u32 CRC-32 (IEEE) of every byte before it
 import { crc32 } from "./crc32.ts";
-import { FormatError } from "./errors.ts";
+import { openEnvelope, PREAMBLE } from "./container.ts";
 import { LITTLE_ENDIAN_HOST } from "./word2vec_common.ts";
 
 export interface NativeModel {
@@ -30,7 +30,6 @@ export const NATIVE_MAGIC: Uint8Array = new Uint8Array([
   0,
 ]);
 export const NATIVE_VERSION = 1;
-const PREAMBLE = 16; // magic + version + header length
 
 export function isNativeModel(bytes: Uint8Array): boolean {
   if (bytes.length < NATIVE_MAGIC.length) return false;
@@ -124,32 +123,12 @@ function readLE<T extends Float64Array | Float32Array>(out: T, bytes: Uint8Array
  * anything large is allocated, then the CRC, then the data is copied out.
  */
 export function decodeNativeModel(bytes: Uint8Array, source = "<memory>"): NativeModel {
-  const fail = (problem: string, offset: number): never => {
-    throw new FormatError(source, problem, { offset });
-  };
-  if (!isNativeModel(bytes)) fail("not a negsamp model file (bad magic)", 0);
-  if (bytes.length < PREAMBLE + 4) fail(`truncated: only ${bytes.length} bytes`, bytes.length);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const version = view.getUint32(8, true);
-  if (version !== NATIVE_VERSION) {
-    fail(`unsupported format version ${version} (this build reads ${NATIVE_VERSION})`, 8);
-  }
-  const jsonLen = view.getUint32(12, true);
-  if (jsonLen > bytes.length - PREAMBLE - 4) {
-    fail(`truncated or corrupted: header length ${jsonLen} exceeds the file size`, 12);
-  }
-  let header: Record<string, unknown> = {};
-  try {
-    const parsed: unknown = JSON.parse(
-      new TextDecoder("utf-8", { fatal: true }).decode(
-        bytes.subarray(PREAMBLE, PREAMBLE + jsonLen),
-      ),
-    );
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw 0;
-    header = parsed as Record<string, unknown>;
-  } catch {
-    fail("header is not a valid JSON object", PREAMBLE);
-  }
+  const { view, header, payloadAt, fail } = openEnvelope(bytes, source, {
+    hasMagic: isNativeModel,
+    what: "negsamp model file",
+    version: NATIVE_VERSION,
+  });
+  const jsonLen = payloadAt - PREAMBLE;
   const count = (v: unknown, what: string, min: number): number =>
     Number.isSafeInteger(v) && (v as number) >= min
       ? v as number

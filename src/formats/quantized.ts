@@ -14,7 +14,7 @@
 // then the stored scale is the least-squares one for those codes, (x . q) / (q . q), which
 // is never worse than s0 and lowers the reconstruction error of every row a little.
 import { crc32 } from "./crc32.ts";
-import { FormatError } from "./errors.ts";
+import { openEnvelope, PREAMBLE } from "./container.ts";
 import type { VectorTable } from "./table.ts";
 
 export const QUANTIZED_MAGIC: Uint8Array = new Uint8Array([
@@ -34,8 +34,6 @@ export const QUANTIZED_EXTENSION = ".nsq";
 export const QUANTIZED_SCHEME = "int8-row";
 /** Largest dimension a file may declare (the trainer's own limit is 4096). */
 export const QUANTIZED_MAX_DIM = 65536;
-
-const PREAMBLE = 16; // magic + version + header length
 
 /** Word vectors as int8 codes with a scale per row. */
 export interface QuantizedTable {
@@ -193,32 +191,12 @@ export function encodeQuantized(
  * truncated, corrupted or hostile file throws FormatError.
  */
 export function decodeQuantized(bytes: Uint8Array, source = "<memory>"): QuantizedTable {
-  const fail = (problem: string, offset: number): never => {
-    throw new FormatError(source, problem, { offset });
-  };
-  if (!isQuantized(bytes)) fail("not a negsamp quantized model (bad magic)", 0);
-  if (bytes.length < PREAMBLE + 4) fail(`truncated: only ${bytes.length} bytes`, bytes.length);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const version = view.getUint32(8, true);
-  if (version !== QUANTIZED_VERSION) {
-    fail(`unsupported format version ${version} (this build reads ${QUANTIZED_VERSION})`, 8);
-  }
-  const jsonLen = view.getUint32(12, true);
-  if (jsonLen > bytes.length - PREAMBLE - 4) {
-    fail(`truncated or corrupted: header length ${jsonLen} exceeds the file size`, 12);
-  }
-  let header: Record<string, unknown> = {};
-  try {
-    const parsed: unknown = JSON.parse(
-      new TextDecoder("utf-8", { fatal: true }).decode(
-        bytes.subarray(PREAMBLE, PREAMBLE + jsonLen),
-      ),
-    );
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw 0;
-    header = parsed as Record<string, unknown>;
-  } catch {
-    fail("header is not a valid JSON object", PREAMBLE);
-  }
+  const { view, header, payloadAt, fail } = openEnvelope(bytes, source, {
+    hasMagic: isQuantized,
+    what: "negsamp quantized model",
+    version: QUANTIZED_VERSION,
+  });
+  const jsonLen = payloadAt - PREAMBLE;
   if (header.scheme !== QUANTIZED_SCHEME) {
     fail(
       `unsupported quantization scheme ${JSON.stringify(header.scheme)} ` +
