@@ -84,19 +84,22 @@ export function assertStringIncludes(text: string, part: string, message = ""): 
 // deno-lint-ignore no-explicit-any
 type ErrorClass = new (...args: any[]) => Error;
 
-function checkError(e: unknown, type?: ErrorClass, includes?: string): Error {
+function checkError(e: unknown, type: ErrorClass | undefined, includes: string[]): Error {
   if (!(e instanceof Error)) throw new AssertionError(`expected an Error, got ${show(e)}`);
   const error: Error = e;
   if (type && !(error instanceof type)) {
     throw new AssertionError(`expected ${type.name}, got ${e.name}: ${e.message}`);
   }
-  if (includes !== undefined && !e.message.includes(includes)) {
-    throw new AssertionError(`error message ${show(e.message)} lacks ${show(includes)}`);
+  for (const part of includes) {
+    if (!e.message.includes(part)) {
+      throw new AssertionError(`error message ${show(e.message)} lacks ${show(part)}`);
+    }
   }
   return e;
 }
 
-export function assertThrows(fn: () => unknown, type?: ErrorClass, includes?: string): Error {
+/** Expects `fn` to throw a `type` whose message contains every one of `includes`. */
+export function assertThrows(fn: () => unknown, type?: ErrorClass, ...includes: string[]): Error {
   try {
     fn();
   } catch (e) {
@@ -108,7 +111,7 @@ export function assertThrows(fn: () => unknown, type?: ErrorClass, includes?: st
 export async function assertRejects(
   fn: () => Promise<unknown>,
   type?: ErrorClass,
-  includes?: string,
+  ...includes: string[]
 ): Promise<Error> {
   try {
     await fn();

@@ -1,6 +1,7 @@
 // Tests for src/eval (analogies, word pairs, correlation statistics), plus a
 // cross-check of src/vectors.ts and src/eval against gensim 4.2 on committed
 // fixtures (made by tests/fixtures/make_eval_expected.py; no Python needed here).
+import { assert, assertClose, assertEquals, assertThrows } from "./assert.ts";
 import { Vectors } from "../src/vectors.ts";
 import { evaluateAnalogies, parseAnalogies } from "../src/eval/analogies.ts";
 import { evaluateWordPairs, parseWordPairs } from "../src/eval/wordpairs.ts";
@@ -8,45 +9,6 @@ import { pearson, ranks, spearman } from "../src/eval/stats.ts";
 import { FormatError } from "../src/formats/errors.ts";
 
 // ---------- helpers ----------
-
-function assert(cond: unknown, msg = "assertion failed"): asserts cond {
-  if (!cond) throw new Error(msg);
-}
-
-function assertEquals(actual: unknown, expected: unknown, msg = ""): void {
-  const a = JSON.stringify(actual);
-  const e = JSON.stringify(expected);
-  if (a !== e) throw new Error(`${msg} expected ${e}, got ${a}`);
-}
-
-function assertClose(actual: number, expected: number, tol = 1e-12, msg = ""): void {
-  if (!(Math.abs(actual - expected) <= tol)) {
-    throw new Error(`${msg} expected ${expected} (±${tol}), got ${actual}`);
-  }
-}
-
-// deno-lint-ignore no-explicit-any
-type ErrorClass = new (...args: any[]) => Error;
-
-function assertThrows(fn: () => unknown, type: ErrorClass, ...parts: string[]): Error {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  if (!(caught instanceof Error)) throw new Error(`expected a ${type.name} to be thrown`);
-  if (!(caught instanceof type)) {
-    const e = caught as Error;
-    throw new Error(`expected a ${type.name}, got ${e.name}: ${e.message}`);
-  }
-  for (const p of parts) {
-    if (!caught.message.includes(p)) {
-      throw new Error(`expected the message to contain ${JSON.stringify(p)}: ${caught.message}`);
-    }
-  }
-  return caught;
-}
 
 /** Seeded PRNG (mulberry32). */
 function rng(seed: number): () => number {
@@ -75,27 +37,27 @@ Deno.test("pearson and spearman: scipy's example, worked by hand", () => {
   // scipy.stats.spearmanr([1,2,3,4,5], [5,6,7,8,7]) = 0.8207826816681233 (its docs);
   // by hand: ranks of y = [1, 2, 3.5, 5, 3.5], r = 8 / sqrt(10 * 9.5) = 8 / sqrt(95).
   const x = [1, 2, 3, 4, 5], y = [5, 6, 7, 8, 7];
-  assertClose(spearman(x, y), 8 / Math.sqrt(95));
-  assertClose(spearman(x, y), 0.8207826816681233);
+  assertClose(spearman(x, y), 8 / Math.sqrt(95), 1e-12);
+  assertClose(spearman(x, y), 0.8207826816681233, 1e-12);
   // pearsonr: sxy = 6, sxx = 10, syy = 5.2 -> 6 / sqrt(52) = 0.8320502943378436 (scipy).
-  assertClose(pearson(x, y), 6 / Math.sqrt(52));
-  assertClose(pearson(x, y), 0.8320502943378436);
+  assertClose(pearson(x, y), 6 / Math.sqrt(52), 1e-12);
+  assertClose(pearson(x, y), 0.8320502943378436, 1e-12);
   // Symmetric.
-  assertClose(spearman(y, x), spearman(x, y));
-  assertClose(pearson(y, x), pearson(x, y));
+  assertClose(spearman(y, x), spearman(x, y), 1e-12);
+  assertClose(pearson(y, x), pearson(x, y), 1e-12);
 });
 
 Deno.test("spearman: monotone = 1, reversed = -1, ties averaged", () => {
   const x = [0.1, 0.5, 0.2, 0.9, 0.7];
   const cubed = x.map((v) => v ** 3);
-  assertClose(spearman(x, cubed), 1);
+  assertClose(spearman(x, cubed), 1, 1e-12);
   assert(pearson(x, cubed) < 1, "pearson of a non-linear relation is below 1");
-  assertClose(spearman(x, cubed.map((v) => -v)), -1);
-  assertClose(pearson(x, x.map((v) => 3 * v - 2)), 1);
-  assertClose(pearson(x, x.map((v) => -v)), -1);
+  assertClose(spearman(x, cubed.map((v) => -v)), -1, 1e-12);
+  assertClose(pearson(x, x.map((v) => 3 * v - 2)), 1, 1e-12);
+  assertClose(pearson(x, x.map((v) => -v)), -1, 1e-12);
   // Ties: ranks [1.5, 1.5, 3, 4] vs [1, 2, 3, 4] -> 4.5 / sqrt(4.5 * 5).
-  assertClose(spearman([1, 1, 2, 3], [10, 20, 30, 40]), 4.5 / Math.sqrt(22.5));
-  assertClose(spearman([1, 1, 2, 3], [10, 20, 30, 40]), 0.9486832980505138);
+  assertClose(spearman([1, 1, 2, 3], [10, 20, 30, 40]), 4.5 / Math.sqrt(22.5), 1e-12);
+  assertClose(spearman([1, 1, 2, 3], [10, 20, 30, 40]), 0.9486832980505138, 1e-12);
 });
 
 Deno.test("stats: degenerate samples and errors", () => {
@@ -225,7 +187,7 @@ Deno.test("evaluateAnalogies: per-section and overall accuracy, skipped question
     { section: "family", correct: 0, total: 0, accuracy: 0, skipped: 1 },
   ]);
   assertEquals([r.correct, r.total, r.questions, r.skipped], [7, 9, 11, 2]);
-  assertClose(r.accuracy, 7 / 9);
+  assertClose(r.accuracy, 7 / 9, 1e-12);
   assertEquals(r.semantic, { correct: 4, total: 5, accuracy: 0.8 });
   assertEquals(r.syntactic, { correct: 3, total: 4, accuracy: 0.75 });
   // The same answers through the word API.
@@ -349,13 +311,13 @@ Deno.test("evaluateWordPairs: monotone human scores -> Spearman 1, reversed -> -
   const lines = (f: (c: number) => number) =>
     pairs.map(([i, j]) => `w${i}\tW${j}\t${f(cos(i, j))}`).join("\n") + "\n";
   const up = evaluateWordPairs(v, "# monotone\n" + lines((c) => Math.exp(3 * c)), { name: "up" });
-  assertClose(up.spearman, 1);
+  assertClose(up.spearman, 1, 1e-12);
   assert(up.pearson > 0.8 && up.pearson < 1, `pearson ${up.pearson}`);
   const humans = pairs.map(([i, j]) => Math.exp(3 * cos(i, j)));
   assertClose(up.pearson, pearson(humans, pairs.map(([i, j]) => cos(i, j))), 1e-6);
   assertEquals([up.name, up.pairs, up.used, up.skipped, up.oovRatio], ["up", 15, 15, 0, 0]);
   const down = evaluateWordPairs(v, lines((c) => 10 - 5 * c));
-  assertClose(down.spearman, -1);
+  assertClose(down.spearman, -1, 1e-12);
   assertClose(down.pearson, -1, 1e-6);
 });
 
@@ -370,7 +332,7 @@ Deno.test("evaluateWordPairs: OOV share and tied human scores", async () => {
   ].join("\n");
   const r = evaluateWordPairs(v, text);
   assertEquals([r.pairs, r.used, r.skipped, r.oovRatio], [6, 4, 2, 2 / 6]);
-  assertClose(r.spearman, 4.5 / Math.sqrt(22.5));
+  assertClose(r.spearman, 4.5 / Math.sqrt(22.5), 1e-12);
   // restrict: w15..w19 count as unknown.
   const restricted = evaluateWordPairs(v, "w1 w2 1\nw3 w16 2\nw4 w5 3\nw17 w0 4\n", {
     restrict: 15,
@@ -504,7 +466,7 @@ Deno.test("gensim: evaluate_word_pairs and evaluate_word_analogies", async () =>
     analogies.sections.map((s) => [s.section, s.correct, s.total - s.correct]),
     gensimSections.map((s) => [s.section, s.correct, s.incorrect]),
   );
-  assertClose(analogies.accuracy, expected.analogies.accuracy);
+  assertClose(analogies.accuracy, expected.analogies.accuracy, 1e-12);
   assert(
     analogies.skipped > 0 && analogies.correct > 0 && analogies.correct < analogies.total,
     "fixture mixes outcomes",

@@ -1,68 +1,11 @@
 // Tests for src/vectors.ts: keyed vectors over the kernel's search exports, checked
 // against a plain-JS scalar reference computed here on small hand-made tables.
+import { assert, assertClose, assertEquals, assertRejects, assertThrows } from "./assert.ts";
 import { type Neighbor, UnknownWordError, Vectors } from "../src/vectors.ts";
 
 // ---------- helpers ----------
 
-function assert(cond: unknown, msg = "assertion failed"): asserts cond {
-  if (!cond) throw new Error(msg);
-}
-
-function assertEquals(actual: unknown, expected: unknown, msg = ""): void {
-  const a = JSON.stringify(actual);
-  const e = JSON.stringify(expected);
-  if (a !== e) throw new Error(`${msg} expected ${e}, got ${a}`);
-}
-
-function assertClose(actual: number, expected: number, tol = 1e-5, msg = ""): void {
-  if (!(Math.abs(actual - expected) <= tol)) {
-    throw new Error(`${msg} expected ${expected} (±${tol}), got ${actual}`);
-  }
-}
-
-// deno-lint-ignore no-explicit-any
-type ErrorClass = new (...args: any[]) => Error;
-
 /** Asserts that fn throws an instance of `type` whose message contains every part. */
-function assertThrows(fn: () => unknown, type: ErrorClass, ...parts: string[]): Error {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  if (!(caught instanceof Error)) throw new Error(`expected a ${type.name} to be thrown`);
-  if (!(caught instanceof type)) {
-    const e = caught as Error;
-    throw new Error(`expected a ${type.name}, got ${e.name}: ${e.message}`);
-  }
-  for (const p of parts) {
-    if (!caught.message.includes(p)) {
-      throw new Error(`expected the message to contain ${JSON.stringify(p)}: ${caught.message}`);
-    }
-  }
-  return caught;
-}
-
-async function assertRejects(
-  fn: () => Promise<unknown>,
-  type: ErrorClass,
-  ...parts: string[]
-): Promise<void> {
-  let caught: unknown;
-  try {
-    await fn();
-  } catch (e) {
-    caught = e;
-  }
-  assertThrows(
-    () => {
-      if (caught) throw caught;
-    },
-    type,
-    ...parts,
-  );
-}
 
 /** Same words in the same order, scores within tol (relative to the score when it exceeds 1:
  *  3CosMul scores divide by shifted cosines near 0, where float32 keeps few digits). */
