@@ -305,7 +305,10 @@ export async function continueTraining(
   // A new model type keeps the old lr only if it was set explicitly; resolveConfig fills in
   // the default lr of the new type when lr is absent.
   const base: Partial<TrainConfig> = { ...model.config };
-  if (defined.model !== undefined && defined.model !== model.config.model) delete base.lr;
+  if (defined.model !== undefined && defined.model !== model.config.model) {
+    delete base.lr;
+    delete base.sharedNegatives;
+  }
   const config = resolveConfig({ ...base, ...defined });
 
   // The trainer plans its learning-rate schedule from the vocabulary's total count. Scale

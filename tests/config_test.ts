@@ -48,7 +48,7 @@ Deno.test("config: the numeric table covers every numeric field of DEFAULTS", ()
 });
 
 Deno.test("config: defaults, per-model learning rate, undefined means default", () => {
-  assertEquals(resolveConfig(), { ...DEFAULTS, lr: 0.025 });
+  assertEquals(resolveConfig(), { ...DEFAULTS, lr: 0.025, sharedNegatives: true });
   assertEquals(resolveConfig({}).lr, defaultLr("skipgram"));
   assertEquals(resolveConfig({ model: "cbow" }).lr, 0.05);
   assertEquals(resolveConfig({ model: "cbow", lr: 0.01 }).lr, 0.01);
@@ -154,4 +154,15 @@ Deno.test("config: the first bad field is reported, and resolveConfig does not m
   const partial = { dim: 0, window: 0 };
   configError(partial, "dim");
   assertEquals(partial, { dim: 0, window: 0 });
+});
+
+Deno.test("config: shared negatives are on for skip-gram, off (and refused) for CBOW", () => {
+  assertEquals(resolveConfig({}).sharedNegatives, true);
+  assertEquals(resolveConfig({ model: "cbow" }).sharedNegatives, false);
+  assertEquals(resolveConfig({ sharedNegatives: false }).sharedNegatives, false);
+  configError(
+    { model: "cbow", sharedNegatives: true },
+    "sharedNegatives",
+    "applies to skipgram only (got cbow)",
+  );
 });

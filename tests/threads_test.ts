@@ -55,7 +55,9 @@ for (
     sharedNegatives: true,
   }]
 ) {
-  const name = `${variant.model}${"sharedNegatives" in variant ? " (shared negatives)" : ""}`;
+  const name = `${variant.model}${
+    "sharedNegatives" in variant && variant.sharedNegatives ? " (shared negatives)" : ""
+  }`;
   Deno.test(`threads: 2 threads learn the topics as well as 1 thread, ${name}`, async () => {
     const corpus = memoryCorpus("topics", topicCorpus(4000));
     const one = await train(corpus, { ...settings, ...variant, threads: 1 });

@@ -150,7 +150,8 @@ export const CONFIG_FLAGS: Record<keyof TrainConfig, ConfigFlag> = {
     flag: "shared-negatives",
     kind: "boolean",
     help: "skip-gram only: draw the noise words once per window and share them across its " +
-      "context words: faster, slightly different results",
+      "context words (faster, same quality in bench/bench.ts); off draws them per pair, " +
+      "as word2vec",
   },
   context: {
     flag: "context",
@@ -174,7 +175,7 @@ const CONFIG_FIELDS = Object.keys(CONFIG_FLAGS) as (keyof TrainConfig)[];
 /** The default of a configuration field as the help shows it. */
 export function defaultText(field: keyof TrainConfig): string {
   if (field === "lr") return `${defaultLr("skipgram")} for skipgram, ${defaultLr("cbow")} for cbow`;
-  if (field === "threads") return `the number of cores, ${cliDefaultThreads()} here`;
+  if (field === "sharedNegatives") return "on for skipgram; --shared-negatives=false turns it off";
   const value = DEFAULTS[field];
   return typeof value === "boolean" ? (value ? "on" : "off") : String(value);
 }
@@ -345,17 +346,9 @@ function kebabToField(): Map<string, keyof TrainConfig> {
   return new Map(CONFIG_FIELDS.map((f) => [CONFIG_FLAGS[f].flag, f]));
 }
 
-/** The CLI trains on every core unless told otherwise (the library's default is 1
- *  thread, which is reproducible). */
-export function cliDefaultThreads(): number {
-  const cores = (globalThis.navigator as { hardwareConcurrency?: number } | undefined)
-    ?.hardwareConcurrency;
-  return Number.isInteger(cores) && cores! >= 1 ? Math.min(cores!, 256) : 1;
-}
-
 /** The configuration the flags ask for; a bad value is a UsageError naming the flag. */
 export function configFromFlags(flags: Map<string, unknown>): TrainConfig {
-  const partial: Record<string, unknown> = { threads: cliDefaultThreads() };
+  const partial: Record<string, unknown> = {};
   for (const [flag, field] of kebabToField()) {
     if (flags.has(flag)) partial[field] = flags.get(flag);
   }

@@ -33,6 +33,8 @@ export const ITEM2VEC_DEFAULTS: Readonly<Partial<TrainConfig>> = Object.freeze({
   window: 10,
   minCount: 5,
   sample: 1e-3,
+  // The sweep (bench/recsys.ts) drew noise items per pair; keep what it measured.
+  sharedNegatives: false,
 });
 
 /** Half-life (in items) of the recency weighting when `recencyWeighting: true` (the

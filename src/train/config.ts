@@ -32,7 +32,7 @@ export interface TrainConfig {
   context: ContextKind;
 }
 
-export const DEFAULTS: Omit<TrainConfig, "lr"> = {
+export const DEFAULTS: Omit<TrainConfig, "lr" | "sharedNegatives"> = {
   model: "skipgram",
   dim: 100,
   window: 5,
@@ -46,12 +46,17 @@ export const DEFAULTS: Omit<TrainConfig, "lr"> = {
   seed: 1,
   threads: 1,
   chunkTokens: 65536,
-  sharedNegatives: false,
   context: "window",
 };
 
 export function defaultLr(model: ModelKind): number {
   return model === "cbow" ? 0.05 : 0.025;
+}
+
+/** Shared negatives are the default for skip-gram: in bench/bench.ts (en-mixed, standard
+ *  settings) they trained 1.4x faster than per-pair draws at the same or better quality. */
+export function defaultSharedNegatives(model: ModelKind): boolean {
+  return model === "skipgram";
 }
 
 export class ConfigError extends Error {
@@ -104,7 +109,13 @@ export function resolveConfig(partial: Partial<TrainConfig> = {}): TrainConfig {
   const defined = Object.fromEntries(
     Object.entries(partial).filter(([, v]) => v !== undefined),
   ) as Partial<TrainConfig>;
-  const config: TrainConfig = { ...DEFAULTS, lr: defaultLr(model), ...defined, model };
+  const config: TrainConfig = {
+    ...DEFAULTS,
+    lr: defaultLr(model),
+    sharedNegatives: defaultSharedNegatives(model),
+    ...defined,
+    model,
+  };
   for (const [field, rule] of Object.entries(RULES) as [keyof typeof RULES, Rule][]) {
     checkNumber(field, config[field], rule);
   }
