@@ -325,6 +325,8 @@ Deno.test("cli: --help documents every configuration field with its default", as
     const value = field === "lr" ? undefined : DEFAULTS[field as keyof typeof DEFAULTS];
     const expected = field === "lr"
       ? "0.025 for skipgram, 0.05 for cbow"
+      : field === "threads"
+      ? `the number of cores, ${navigator.hardwareConcurrency} here`
       : typeof value === "boolean"
       ? (value ? "on" : "off")
       : String(value);
@@ -607,7 +609,13 @@ Deno.test("cli e2e: no arguments trains on the built-in corpus, then query its m
     );
     const model = await loadModel(`${dir}/out/model.nsm`);
     assertEquals(model.vocab.size, 8204);
-    assertEquals(model.config, { ...DEFAULTS, lr: 0.025, sharedNegatives: true });
+    // The CLI trains on every core by default; everything else is the library default.
+    assertEquals(model.config, {
+      ...DEFAULTS,
+      lr: 0.025,
+      sharedNegatives: true,
+      threads: navigator.hardwareConcurrency,
+    });
     // The query commands find out/model.nsm by themselves.
     const similar = await spawn(["similar", "god", "-k", "2"], dir);
     assertEquals(similar.code, 0, similar.err);

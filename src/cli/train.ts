@@ -176,6 +176,7 @@ const CONFIG_FIELDS = Object.keys(CONFIG_FLAGS) as (keyof TrainConfig)[];
 export function defaultText(field: keyof TrainConfig): string {
   if (field === "lr") return `${defaultLr("skipgram")} for skipgram, ${defaultLr("cbow")} for cbow`;
   if (field === "sharedNegatives") return "on for skipgram; --shared-negatives=false turns it off";
+  if (field === "threads") return `the number of cores, ${cliDefaultThreads()} here`;
   const value = DEFAULTS[field];
   return typeof value === "boolean" ? (value ? "on" : "off") : String(value);
 }
@@ -346,9 +347,17 @@ function kebabToField(): Map<string, keyof TrainConfig> {
   return new Map(CONFIG_FIELDS.map((f) => [CONFIG_FLAGS[f].flag, f]));
 }
 
+/** The CLI trains on every core unless told otherwise; the library's default is 1
+ *  thread, which is reproducible. */
+export function cliDefaultThreads(): number {
+  const cores = (globalThis.navigator as { hardwareConcurrency?: number } | undefined)
+    ?.hardwareConcurrency;
+  return Number.isInteger(cores) && cores! >= 1 ? Math.min(cores!, 256) : 1;
+}
+
 /** The configuration the flags ask for; a bad value is a UsageError naming the flag. */
 export function configFromFlags(flags: Map<string, unknown>): TrainConfig {
-  const partial: Record<string, unknown> = {};
+  const partial: Record<string, unknown> = { threads: cliDefaultThreads() };
   for (const [flag, field] of kebabToField()) {
     if (flags.has(flag)) partial[field] = flags.get(flag);
   }
