@@ -27,7 +27,7 @@ import {
   progressLine,
   progressLogLine,
 } from "../src/cli/progress.ts";
-import { CONFIG_FLAGS, defaultText } from "../src/cli/train.ts";
+import { CONFIG_FLAGS, defaultText, DEMO_EPOCHS } from "../src/cli/train.ts";
 import { DEFAULTS, type TrainConfig } from "../src/train/config.ts";
 import type { TrainProgress } from "../src/train/progress.ts";
 import { loadModel } from "../src/model.ts";
@@ -615,6 +615,7 @@ Deno.test("cli e2e: no arguments trains on the built-in corpus, then query its m
       lr: 0.025,
       sharedNegatives: true,
       threads: navigator.hardwareConcurrency,
+      epochs: DEMO_EPOCHS,
     });
     // The query commands find out/model.nsm by themselves.
     const similar = await spawn(["similar", "god", "-k", "2"], dir);
