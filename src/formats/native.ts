@@ -4,7 +4,16 @@
 //   | counts: f64 x vocabSize | tables: f32 x rows x dim, one after another
 //   | u32 CRC-32 (IEEE) of every byte before it
 import { crc32 } from "./crc32.ts";
-import { openEnvelope, PREAMBLE } from "./container.ts";
+import {
+  checkCrc,
+  encodeWords,
+  openEnvelope,
+  PREAMBLE,
+  readWords,
+  skipWords,
+  wordsByteLength,
+  writeEnvelope,
+} from "./container.ts";
 import { LITTLE_ENDIAN_HOST } from "./word2vec_common.ts";
 
 export interface NativeModel {
@@ -56,38 +65,19 @@ export function encodeNativeModel(m: NativeModel): Uint8Array {
       throw new RangeError(`header.${key} is ${m.header[key]} but the model has ${value}`);
     }
   }
-  const enc = new TextEncoder();
-  const json = enc.encode(JSON.stringify({ ...m.header, dim, vocabSize: words.length, tableRows }));
-  const seen = new Set<string>();
-  const wordBytes = words.map((w, i) => {
-    if (!w.isWellFormed()) {
-      throw new RangeError(`word ${i} ${JSON.stringify(w)} has a lone surrogate`);
-    }
-    if (seen.has(w)) throw new RangeError(`duplicate word ${JSON.stringify(w)}`);
-    seen.add(w);
-    return enc.encode(w);
-  });
-
-  let vocabEnd = PREAMBLE + json.length;
-  for (const w of wordBytes) vocabEnd += 4 + w.length;
-  const countsAt = align8(vocabEnd);
+  const json = new TextEncoder().encode(
+    JSON.stringify({ ...m.header, dim, vocabSize: words.length, tableRows }),
+  );
+  const wordBytes = encodeWords(words);
+  const countsAt = align8(PREAMBLE + json.length + wordsByteLength(wordBytes));
   const tablesAt = countsAt + 8 * words.length;
   let total = tablesAt + 4;
   for (const t of tables) total += 4 * t.length;
 
   const out = new Uint8Array(total);
   const view = new DataView(out.buffer);
-  out.set(NATIVE_MAGIC, 0);
-  view.setUint32(8, NATIVE_VERSION, true);
-  view.setUint32(12, json.length, true);
-  out.set(json, PREAMBLE);
-  let pos = PREAMBLE + json.length;
-  for (const w of wordBytes) {
-    view.setUint32(pos, w.length, true);
-    out.set(w, pos + 4);
-    pos += 4 + w.length;
-  }
-  pos = writeLE(out, view, countsAt, counts);
+  writeEnvelope(out, view, { magic: NATIVE_MAGIC, version: NATIVE_VERSION }, json, wordBytes);
+  let pos = writeLE(out, view, countsAt, counts);
   for (const t of tables) pos = writeLE(out, view, pos, t);
   view.setUint32(total - 4, crc32(out.subarray(0, total - 4)), true);
   return out;
@@ -149,16 +139,7 @@ export function decodeNativeModel(bytes: Uint8Array, source = "<memory>"): Nativ
       vocabAt,
     );
   }
-  // Walk the vocabulary lengths without decoding anything.
-  let pos = vocabAt;
-  for (let i = 0; i < vocabSize; i++) {
-    const len = pos + 4 <= bytes.length ? view.getUint32(pos, true) : Infinity;
-    if (pos + 4 + len > bytes.length) {
-      fail(`truncated or corrupted: word ${i} overruns the file`, pos);
-    }
-    pos += 4 + len;
-  }
-  const countsAt = align8(pos);
+  const countsAt = align8(skipWords(bytes, view, vocabAt, vocabSize, fail));
   const expected = countsAt + 8 * vocabSize + tableBytes + 4;
   if (expected !== bytes.length) {
     fail(
@@ -167,32 +148,11 @@ export function decodeNativeModel(bytes: Uint8Array, source = "<memory>"): Nativ
       Math.min(expected, bytes.length),
     );
   }
-  const stored = view.getUint32(bytes.length - 4, true);
-  const actual = crc32(bytes.subarray(0, bytes.length - 4));
-  if (stored !== actual) {
-    fail(
-      `checksum mismatch (stored ${hex(stored)}, computed ${hex(actual)}): file is corrupted`,
-      bytes.length - 4,
-    );
-  }
+  checkCrc(bytes, view, bytes.length - 4, fail);
 
-  const dec = new TextDecoder("utf-8", { fatal: true });
-  const words = new Array<string>(vocabSize);
-  const seen = new Set<string>();
-  pos = vocabAt;
-  for (let i = 0; i < vocabSize; i++) {
-    const len = view.getUint32(pos, true);
-    try {
-      words[i] = dec.decode(bytes.subarray(pos + 4, pos + 4 + len));
-    } catch {
-      fail(`word ${i} is not valid UTF-8`, pos + 4);
-    }
-    if (seen.has(words[i])) fail(`duplicate word ${JSON.stringify(words[i])}`, pos);
-    seen.add(words[i]);
-    pos += 4 + len;
-  }
+  const words = readWords(bytes, view, vocabAt, vocabSize, fail);
   const counts = readLE(new Float64Array(vocabSize), bytes, countsAt);
-  pos = countsAt + 8 * vocabSize;
+  let pos = countsAt + 8 * vocabSize;
   const tables = tableRows.map((rows) => {
     const t = readLE(new Float32Array(rows * dim), bytes, pos);
     pos += 4 * rows * dim;
@@ -200,5 +160,3 @@ export function decodeNativeModel(bytes: Uint8Array, source = "<memory>"): Nativ
   });
   return { header, words, counts, dim, tables };
 }
-
-const hex = (n: number) => "0x" + n.toString(16).padStart(8, "0");

@@ -14,7 +14,16 @@
 // then the stored scale is the least-squares one for those codes, (x . q) / (q . q), which
 // is never worse than s0 and lowers the reconstruction error of every row a little.
 import { crc32 } from "./crc32.ts";
-import { openEnvelope, PREAMBLE } from "./container.ts";
+import {
+  checkCrc,
+  encodeWords,
+  openEnvelope,
+  PREAMBLE,
+  readWords,
+  skipWords,
+  wordsByteLength,
+  writeEnvelope,
+} from "./container.ts";
 import type { VectorTable } from "./table.ts";
 
 export const QUANTIZED_MAGIC: Uint8Array = new Uint8Array([
@@ -145,40 +154,26 @@ export function encodeQuantized(
       );
     }
   }
-  const enc = new TextEncoder();
-  const json = enc.encode(JSON.stringify({
+  const json = new TextEncoder().encode(JSON.stringify({
     ...q.header,
     ...header,
     scheme: QUANTIZED_SCHEME,
     dim,
     vocabSize: words.length,
   }));
-  const seen = new Set<string>();
-  const wordBytes = words.map((w, i) => {
-    if (typeof w !== "string" || !w.isWellFormed()) {
-      throw new RangeError(`word ${i} ${JSON.stringify(w)} is not a well-formed string`);
-    }
-    if (seen.has(w)) throw new RangeError(`duplicate word ${JSON.stringify(w)}`);
-    seen.add(w);
-    return enc.encode(w);
-  });
-  let vocabEnd = PREAMBLE + json.length;
-  for (const w of wordBytes) vocabEnd += 4 + w.length;
-  const scalesAt = align4(vocabEnd);
+  const wordBytes = encodeWords(words);
+  const scalesAt = align4(PREAMBLE + json.length + wordsByteLength(wordBytes));
   const codesAt = scalesAt + 4 * words.length;
   const crcAt = align4(codesAt + codes.length);
   const out = new Uint8Array(crcAt + 4);
   const view = new DataView(out.buffer);
-  out.set(QUANTIZED_MAGIC, 0);
-  view.setUint32(8, QUANTIZED_VERSION, true);
-  view.setUint32(12, json.length, true);
-  out.set(json, PREAMBLE);
-  let pos = PREAMBLE + json.length;
-  for (const w of wordBytes) {
-    view.setUint32(pos, w.length, true);
-    out.set(w, pos + 4);
-    pos += 4 + w.length;
-  }
+  writeEnvelope(
+    out,
+    view,
+    { magic: QUANTIZED_MAGIC, version: QUANTIZED_VERSION },
+    json,
+    wordBytes,
+  );
   for (let i = 0; i < scales.length; i++) view.setFloat32(scalesAt + 4 * i, scales[i], true);
   out.set(new Uint8Array(codes.buffer, codes.byteOffset, codes.length), codesAt);
   view.setUint32(crcAt, crc32(out.subarray(0, crcAt)), true);
@@ -220,16 +215,7 @@ export function decodeQuantized(bytes: Uint8Array, source = "<memory>"): Quantiz
       vocabAt,
     );
   }
-  // Walk the vocabulary lengths without decoding anything.
-  let pos = vocabAt;
-  for (let i = 0; i < vocabSize; i++) {
-    const len = pos + 4 <= bytes.length ? view.getUint32(pos, true) : Infinity;
-    if (pos + 4 + len > bytes.length) {
-      fail(`truncated or corrupted: word ${i} overruns the file`, pos);
-    }
-    pos += 4 + len;
-  }
-  const scalesAt = align4(pos);
+  const scalesAt = align4(skipWords(bytes, view, vocabAt, vocabSize, fail));
   const codesAt = scalesAt + 4 * vocabSize;
   const crcAt = align4(codesAt + vocabSize * dim);
   const expected = crcAt + 4;
@@ -240,30 +226,9 @@ export function decodeQuantized(bytes: Uint8Array, source = "<memory>"): Quantiz
       Math.min(expected, bytes.length),
     );
   }
-  const stored = view.getUint32(crcAt, true);
-  const actual = crc32(bytes.subarray(0, crcAt));
-  if (stored !== actual) {
-    fail(
-      `checksum mismatch (stored ${hex(stored)}, computed ${hex(actual)}): file is corrupted`,
-      crcAt,
-    );
-  }
+  checkCrc(bytes, view, crcAt, fail);
 
-  const dec = new TextDecoder("utf-8", { fatal: true });
-  const words = new Array<string>(vocabSize);
-  const seen = new Set<string>();
-  pos = vocabAt;
-  for (let i = 0; i < vocabSize; i++) {
-    const len = view.getUint32(pos, true);
-    try {
-      words[i] = dec.decode(bytes.subarray(pos + 4, pos + 4 + len));
-    } catch {
-      fail(`word ${i} is not valid UTF-8`, pos + 4);
-    }
-    if (seen.has(words[i])) fail(`duplicate word ${JSON.stringify(words[i])}`, pos);
-    seen.add(words[i]);
-    pos += 4 + len;
-  }
+  const words = readWords(bytes, view, vocabAt, vocabSize, fail);
   const scales = new Float32Array(vocabSize);
   for (let i = 0; i < vocabSize; i++) {
     const s = view.getFloat32(scalesAt + 4 * i, true);
@@ -289,5 +254,3 @@ export function decodeQuantized(bytes: Uint8Array, source = "<memory>"): Quantiz
 export function decodeQuantizedTable(bytes: Uint8Array, source = "<memory>"): VectorTable {
   return dequantizeTable(decodeQuantized(bytes, source));
 }
-
-const hex = (n: number) => "0x" + n.toString(16).padStart(8, "0");
