@@ -7,20 +7,9 @@ import { evaluateAnalogies, parseAnalogies } from "../src/eval/analogies.ts";
 import { evaluateWordPairs, parseWordPairs } from "../src/eval/wordpairs.ts";
 import { pearson, ranks, spearman } from "../src/eval/stats.ts";
 import { FormatError } from "../src/formats/errors.ts";
+import { mulberry32 as rng } from "../src/random.ts";
 
 // ---------- helpers ----------
-
-/** Seeded PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // ---------- stats ----------
 

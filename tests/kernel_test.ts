@@ -18,24 +18,13 @@ import { train, type TrainedModel } from "../src/train/trainer.ts";
 import type { TrainConfig } from "../src/train/config.ts";
 import { memoryCorpus } from "../src/corpus/source.ts";
 import { assert, assertClose, assertEquals } from "./assert.ts";
+import { mulberry32 as rng } from "../src/random.ts";
 
 const VARIANTS: KernelVariant[] = ["simd", "relaxed"];
 /** f32 unit roundoff. */
 const EPS32 = 2 ** -24;
 
 // ---------- deterministic test data ----------
-
-/** mulberry32: a small seeded generator for test data (not the kernel's RNG). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** k distinct integers of [0, n), in random order. */
 function distinct(rand: () => number, n: number, k: number): number[] {

@@ -37,6 +37,7 @@ import {
   assertStringIncludes,
   assertThrows,
 } from "./assert.ts";
+import { mulberry32 as mulberry } from "../src/random.ts";
 
 // ---------- the label parser ----------
 
@@ -284,17 +285,6 @@ function rows(r: Rig, table: number, n: number): Float32Array[] {
 function fill(rand: () => number, view: Float32Array, dim: number, scale: number): void {
   view.fill(0);
   for (let i = 0; i < dim; i++) view[i] = (2 * rand() - 1) * scale;
-}
-
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const dot = (a: ArrayLike<number>, b: ArrayLike<number>, d: number) => {

@@ -2,6 +2,7 @@
 // against a plain-JS scalar reference computed here on small hand-made tables.
 import { assert, assertClose, assertEquals, assertRejects, assertThrows } from "./assert.ts";
 import { type Neighbor, UnknownWordError, Vectors } from "../src/vectors.ts";
+import { mulberry32 as rng } from "../src/random.ts";
 
 // ---------- helpers ----------
 
@@ -103,18 +104,6 @@ class Reference {
     }
     return best;
   }
-}
-
-/** Seeded PRNG (mulberry32) for the random tables. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function randomTable(

@@ -6,6 +6,7 @@ import { readLines } from "../corpus/lines.ts";
 import { FormatError } from "../formats/errors.ts";
 import { readFileBytes } from "../io/files.ts";
 import { splitTokens } from "../supervised/labels.ts";
+import { mulberry32 } from "../random.ts";
 
 export interface Pair {
   query: string[];
@@ -109,14 +110,7 @@ export function halvesOf(lines: Iterable<readonly string[]>, minTokens = 8): Pai
 
 /** A seeded generator of floats in [0, 1) (mulberry32): shuffles that a seed reproduces. */
 export function seededRandom(seed: number): () => number {
-  let a = (seed ^ 0x9E3779B9) >>> 0;
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed ^ 0x9E3779B9);
 }
 
 /** Fisher-Yates in place. */
