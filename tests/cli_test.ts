@@ -2,8 +2,6 @@
 // the help, every flag-level error (in process, through main() with captured output), and
 // end to end runs of `deno run -A train.ts ...` in a temporary directory: training on a
 // tiny corpus, the query and evaluation commands, determinism, and the no-argument demo.
-import { main } from "../src/cli/main.ts";
-import type { CliIO } from "../src/cli/common.ts";
 import { displayPath } from "../src/cli/common.ts";
 import {
   closest,
@@ -39,6 +37,7 @@ import {
   assertStringIncludes,
   assertThrows,
 } from "./assert.ts";
+import { runCli as cli } from "./support/cli.ts";
 
 const TRAIN_TS = new URL("../train.ts", import.meta.url).pathname;
 const dec = new TextDecoder();
@@ -49,21 +48,6 @@ interface Result {
   code: number;
   out: string;
   err: string;
-}
-
-/** Runs the CLI in this process with captured output. */
-async function cli(args: string[], options: Partial<CliIO> = {}): Promise<Result> {
-  let out = "", err = "";
-  const io: CliIO = {
-    out: (t) => out += t,
-    err: (t) => err += t,
-    errIsTerminal: false,
-    columns: 80,
-    cwd: Deno.cwd(),
-    ...options,
-  };
-  const code = await main(args, io);
-  return { code, out, err };
 }
 
 /** Runs `deno run -A train.ts ...args` in `cwd`. */

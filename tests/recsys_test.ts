@@ -37,7 +37,7 @@ import {
   userHistories,
 } from "../src/recsys/mod.ts";
 import { runItems } from "../src/cli/recsys.ts";
-import type { CliIO } from "../src/cli/common.ts";
+import { captureIO } from "./support/cli.ts";
 
 // ---------- CSV and interactions ----------
 
@@ -490,23 +490,6 @@ Deno.test("titles: MovieLens movies.csv with quoted commas; header auto", () => 
 
 // ---------- the commands ----------
 
-function capture(cwd: string): CliIO & { stdout: string; stderr: string } {
-  const io = {
-    stdout: "",
-    stderr: "",
-    errIsTerminal: false,
-    columns: 80,
-    cwd,
-    out(text: string) {
-      io.stdout += text;
-    },
-    err(text: string) {
-      io.stderr += text;
-    },
-  };
-  return io;
-}
-
 Deno.test("cli: train-items, similar-items and recommend", async () => {
   const dir = await Deno.makeTempDir({ prefix: "negsamp-recsys-" });
   try {
@@ -520,7 +503,7 @@ Deno.test("cli: train-items, similar-items and recommend", async () => {
       'id,title\n"c0-1","Zero one, the item"\nc3-3,Three three\n',
     );
     const model = `${dir}/items.nsm`;
-    let io = capture(dir);
+    let io = captureIO({ cwd: dir });
     const code = await runItems([
       "train-items",
       "--interactions",
@@ -541,7 +524,7 @@ Deno.test("cli: train-items, similar-items and recommend", async () => {
     assertStringIncludes(io.stderr, "below --min-rating");
     assertStringIncludes(io.stderr, "wrote items.nsm");
 
-    io = capture(dir);
+    io = captureIO({ cwd: dir });
     assertEquals(
       await runItems([
         "similar-items",
@@ -559,7 +542,7 @@ Deno.test("cli: train-items, similar-items and recommend", async () => {
     assertStringIncludes(io.stdout, "similar to c0-1  Zero one, the item");
     assertEquals(io.stdout.trim().split("\n").length, 4);
 
-    io = capture(dir);
+    io = captureIO({ cwd: dir });
     assertEquals(
       await runItems(["recommend", "c3-1", "c3-2", "bogus", "--model", model, "-k", "4"], io),
       0,
@@ -571,15 +554,15 @@ Deno.test("cli: train-items, similar-items and recommend", async () => {
     assert(recs.every((l) => /\bc3-\d/.test(l)), io.stdout);
     assert(!recs.some((l) => /\bc3-[12]\b/.test(l)), "seen items excluded");
 
-    io = capture(dir);
+    io = captureIO({ cwd: dir });
     assertEquals(await runItems(["recommend", "--model", model, "c3-1", "--recency", "-2"], io), 2);
-    io = capture(dir);
+    io = captureIO({ cwd: dir });
     assertEquals(await runItems(["train-items", "--sessions", "x", "--min-rating", "3"], io), 2);
     assertStringIncludes(io.stderr, "--min-rating applies to --interactions");
-    io = capture(dir);
+    io = captureIO({ cwd: dir });
     assertEquals(await runItems(["similar-items", "nope", "--model", model], io), 1);
     assertStringIncludes(io.stderr, 'unknown item "nope"');
-    io = capture(dir);
+    io = captureIO({ cwd: dir });
     assertEquals(await runItems(["train-item"], io), 2);
     assertStringIncludes(io.stderr, "did you mean train-items?");
   } finally {
@@ -594,7 +577,7 @@ Deno.test("cli: train-items on a sessions file", async () => {
       `${dir}/sessions.txt`,
       plantedSessions(100).map((s) => s.join(" ")).join("\n"),
     );
-    const io = capture(dir);
+    const io = captureIO({ cwd: dir });
     const code = await runItems([
       "train-items",
       "--sessions",

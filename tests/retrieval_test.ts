@@ -19,7 +19,6 @@ import {
   splitHoldout,
 } from "../src/retrieval/pairs.ts";
 import { runPairs, runSearch } from "../src/cli/retrieval.ts";
-import type { CliIO } from "../src/cli/common.ts";
 import {
   assert,
   assertClose,
@@ -28,6 +27,7 @@ import {
   assertStringIncludes,
   assertThrows,
 } from "./assert.ts";
+import { captureIO } from "./support/cli.ts";
 
 Deno.test("pairs: query<TAB>document; errors name the file and line", async () => {
   assertEquals(parsePairLine("a b\tc  d e\r", "p.tsv", 1), {
@@ -244,23 +244,6 @@ Deno.test("pair model: same seed -> identical tables, another seed -> different;
 });
 
 // ---------- the CLI ----------
-
-function captureIO(): CliIO & { stdout: string; stderr: string } {
-  const io = {
-    stdout: "",
-    stderr: "",
-    out(t: string) {
-      io.stdout += t;
-    },
-    err(t: string) {
-      io.stderr += t;
-    },
-    errIsTerminal: false,
-    columns: 80,
-    cwd: Deno.cwd(),
-  };
-  return io;
-}
 
 Deno.test("CLI: pairs trains a model; search ranks documents and evaluates held-out pairs", async () => {
   const dir = await Deno.makeTempDir();

@@ -5,8 +5,6 @@
 // queries (unknown, empty and absurdly long words, absurd k), and files (a save killed by
 // SIGKILL leaves the previous file intact). RELIABILITY.md maps each case to its test.
 import fc from "fast-check";
-import { main } from "../src/cli/main.ts";
-import type { CliIO } from "../src/cli/common.ts";
 import { closest } from "../src/cli/flags.ts";
 import { firstInvalidUtf8, isSpace, MAX_PENDING, type ReadReport } from "../src/corpus/lines.ts";
 import { readLines } from "../src/corpus/lines.ts";
@@ -35,6 +33,7 @@ import {
   assertStringIncludes,
   assertThrows,
 } from "./assert.ts";
+import { runCli as cli } from "./support/cli.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -53,19 +52,6 @@ async function sentences(corpus: Corpus): Promise<string[][]> {
   const out: string[][] = [];
   for await (const s of corpus.sentences()) out.push(s);
   return out;
-}
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "", err = "";
-  const io: CliIO = {
-    out: (t) => out += t,
-    err: (t) => err += t,
-    errIsTerminal: false,
-    columns: 80,
-    cwd: Deno.cwd(),
-  };
-  const code = await main(args, io);
-  return { code, out, err };
 }
 
 async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {

@@ -27,7 +27,6 @@ import { buildDictionary } from "../src/supervised/dictionary.ts";
 import { Classifier, resolveClassifierConfig } from "../src/supervised/classifier.ts";
 import { ConfigError } from "../src/train/config.ts";
 import { runPredict, runSupervised, runTest } from "../src/cli/supervised.ts";
-import type { CliIO } from "../src/cli/common.ts";
 import {
   assert,
   assertClose,
@@ -38,6 +37,7 @@ import {
   assertThrows,
 } from "./assert.ts";
 import { mulberry32 as mulberry } from "../src/random.ts";
+import { captureIO } from "./support/cli.ts";
 
 // ---------- the label parser ----------
 
@@ -575,23 +575,6 @@ Deno.test("config: defaults are fastText's; bad values name the field", () => {
 });
 
 // ---------- the CLI ----------
-
-function captureIO(): CliIO & { stdout: string; stderr: string } {
-  const io = {
-    stdout: "",
-    stderr: "",
-    out(t: string) {
-      io.stdout += t;
-    },
-    err(t: string) {
-      io.stderr += t;
-    },
-    errIsTerminal: false,
-    columns: 80,
-    cwd: Deno.cwd(),
-  };
-  return io;
-}
 
 Deno.test("CLI: supervised, predict, test with fastText's flag spellings", async () => {
   const dir = await Deno.makeTempDir();
