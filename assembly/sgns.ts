@@ -2,7 +2,7 @@
 // and `negative` noise words: the objective
 //   log sigma(h . o_pos) + sum_i log sigma(-h . o_neg_i)
 // climbed by one SGD step of size lr. Both skip-gram and CBOW call it.
-import { dot, hsum, madd } from "./simd";
+import { dot, dot4, madd } from "./simd";
 import { negative } from "./params";
 import { gains, outputRow, rowBytes, targetRows, targetWeights } from "./model";
 import { drawNoise } from "./sampler";
@@ -70,17 +70,9 @@ export function updateTargets(h: usize, grad: usize, n: i32, lr: f32): void {
   let loss: f64 = 0;
   let j = 0;
   for (; j + 4 <= n; j += 4) {
-    const r0 = rowOf(j), r1 = rowOf(j + 1), r2 = rowOf(j + 2), r3 = rowOf(j + 3);
-    let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
-    for (let i: usize = 0; i < bytes; i += 16) {
-      const hv = v128.load(h + i);
-      a0 = madd(hv, v128.load(r0 + i), a0);
-      a1 = madd(hv, v128.load(r1 + i), a1);
-      a2 = madd(hv, v128.load(r2 + i), a2);
-      a3 = madd(hv, v128.load(r3 + i), a3);
-    }
-    loss += gain(j, hsum(a0), lr) + gain(j + 1, hsum(a1), lr) +
-      gain(j + 2, hsum(a2), lr) + gain(j + 3, hsum(a3), lr);
+    const d = dot4(h, rowOf(j), rowOf(j + 1), rowOf(j + 2), rowOf(j + 3), bytes);
+    loss += gain(j, f32x4.extract_lane(d, 0), lr) + gain(j + 1, f32x4.extract_lane(d, 1), lr) +
+      gain(j + 2, f32x4.extract_lane(d, 2), lr) + gain(j + 3, f32x4.extract_lane(d, 3), lr);
   }
   for (; j < n; j++) loss += gain(j, dot(h, rowOf(j), bytes), lr);
   addLoss(loss, 1);

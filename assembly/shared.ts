@@ -21,7 +21,7 @@ import { window } from "./params";
 import { below } from "./rng";
 import { addLoss, drawTargets } from "./sgns";
 import { logSigmoid, sigmoid } from "./sigmoid";
-import { addTo, axpy, dot, hsum, madd, zero } from "./simd";
+import { addTo, axpy, dot, dot4, madd, zero } from "./simd";
 
 export function trainSentence(length: i32, lr: f32): void {
   for (let pos = 0; pos < length; pos++) {
@@ -71,20 +71,18 @@ export function updateBlock(contexts: i32, targets: i32, lr: f32): void {
     const h = rowAt(contextRows, c);
     let t = 0;
     for (; t + 4 <= targets; t += 4) {
-      const r0 = rowAt(targetRows, t), r1 = rowAt(targetRows, t + 1);
-      const r2 = rowAt(targetRows, t + 2), r3 = rowAt(targetRows, t + 3);
-      let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
-      for (let i: usize = 0; i < bytes; i += 16) {
-        const hv = v128.load(h + i);
-        a0 = madd(hv, v128.load(r0 + i), a0);
-        a1 = madd(hv, v128.load(r1 + i), a1);
-        a2 = madd(hv, v128.load(r2 + i), a2);
-        a3 = madd(hv, v128.load(r3 + i), a3);
-      }
-      loss += gainOf(c, t, hsum(a0), lr, contexts, targets, gainsT) +
-        gainOf(c, t + 1, hsum(a1), lr, contexts, targets, gainsT) +
-        gainOf(c, t + 2, hsum(a2), lr, contexts, targets, gainsT) +
-        gainOf(c, t + 3, hsum(a3), lr, contexts, targets, gainsT);
+      const d = dot4(
+        h,
+        rowAt(targetRows, t),
+        rowAt(targetRows, t + 1),
+        rowAt(targetRows, t + 2),
+        rowAt(targetRows, t + 3),
+        bytes,
+      );
+      loss += gainOf(c, t, f32x4.extract_lane(d, 0), lr, contexts, targets, gainsT) +
+        gainOf(c, t + 1, f32x4.extract_lane(d, 1), lr, contexts, targets, gainsT) +
+        gainOf(c, t + 2, f32x4.extract_lane(d, 2), lr, contexts, targets, gainsT) +
+        gainOf(c, t + 3, f32x4.extract_lane(d, 3), lr, contexts, targets, gainsT);
     }
     for (; t < targets; t++) {
       loss += gainOf(c, t, dot(h, rowAt(targetRows, t), bytes), lr, contexts, targets, gainsT);
