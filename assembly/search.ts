@@ -110,7 +110,9 @@ function siftDown(scores: usize, ids: usize, n: i32, at: i32): void {
 }
 
 /** The k best of scores[0..n) (skipping NaN and the `nExclude` ids at `exclude`),
- *  written best first to outIds/outScores. Returns how many were written. */
+ *  written best first to outIds/outScores. Returns how many were written. Excluded
+ *  entries of `scores` are overwritten with NaN first, so a long exclude list (a
+ *  user's whole history) costs O(n + nExclude), not O(n x nExclude). */
 export function selectTopK(
   scores: usize,
   n: i32,
@@ -120,15 +122,14 @@ export function selectTopK(
   outIds: usize,
   outScores: usize,
 ): i32 {
+  for (let e = 0; e < nExclude; e++) {
+    const id = load<u32>(exclude + (<usize>e << 2));
+    if (id < <u32>n) store<f32>(scores + (<usize>id << 2), NaN);
+  }
   let size = 0;
   for (let r = 0; r < n; r++) {
     const s = load<f32>(scores + (<usize>r << 2));
     if (s != s) continue;
-    let skip = false;
-    for (let e = 0; e < nExclude; e++) {
-      if (load<u32>(exclude + (<usize>e << 2)) == <u32>r) skip = true;
-    }
-    if (skip) continue;
     if (size < k) {
       store<f32>(outScores + (<usize>size << 2), s);
       store<u32>(outIds + (<usize>size << 2), r);
