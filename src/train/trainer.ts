@@ -25,8 +25,9 @@ export interface TrainOptions {
   progressIntervalMs?: number;
   /** Called once the vocabulary is counted. */
   onVocab?: (vocab: Vocab, stats: VocabStats) => void;
-  /** Keep encoded ids in memory after the first epoch when the corpus has at
-   *  most this many tokens (default 2^26), instead of re-reading the corpus. */
+  /** Keep the corpus in memory as ids (4 bytes a token: recorded while counting the
+   *  vocabulary, replayed every epoch) when it has at most this many tokens (default
+   *  2^26); a larger corpus is read again every epoch. */
   cacheTokens?: number;
   kernel?: KernelVariant;
   signal?: AbortSignal;
