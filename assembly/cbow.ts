@@ -20,7 +20,6 @@ export function trainSentence(length: i32, lr: f32): void {
       if (c != pos) addTo(inputRow(load<u32>(sentence + (<usize>c << 2))), hiddenRow, bytes);
     }
     scale(1 / <f32>(last - first), hiddenRow, bytes);
-    zero(gradRow, bytes);
     updateTargets(hiddenRow, gradRow, drawTargets(word), lr);
     for (let c = first; c <= last; c++) {
       if (c != pos) addTo(gradRow, inputRow(load<u32>(sentence + (<usize>c << 2))), bytes);

@@ -2,17 +2,25 @@
 // files, strings or words; the host (src/kernel/) lays out memory and calls these.
 import { keptLength, nextSentence, resetWordsSeen, wordsSeen } from "./chunk";
 import { learningRate } from "./params";
-import { drawTargets, lossSteps, lossSum, resetLoss, stepLoss, updateTargets } from "./sgns";
+import {
+  drawTargets,
+  lossSteps,
+  lossSum,
+  resetLoss,
+  stepLoss,
+  updateBlock,
+  updateTargets,
+} from "./sgns";
 import { trainSentence as skipgramSentence } from "./skipgram";
 import { trainSentence as cbowSentence } from "./cbow";
-import { trainSentence as sharedSentence, updateBlock } from "./shared";
+import { trainSentence as sharedSentence } from "./shared";
 import { trainSentence as sessionSentence } from "./session";
 import { getState, setState } from "./rng";
-import { contextRows, inputRow, outputRow, targetRows, targetWeights } from "./model";
+import { contextRows, gradRow, inputRow, outputRow, targetRows, targetWeights } from "./model";
 
 export { MAX_NEGATIVE, MAX_SENTENCE, scratchBytes, setScratch, setTables } from "./model";
 export { setParams } from "./params";
-export { initTables, setExact } from "./sigmoid";
+export { setExact } from "./sigmoid";
 export { countKept, sampleNoise } from "./sampler";
 export { initRows } from "./init";
 export { LABELS_MARK, SENTENCE_END } from "./chunk";
@@ -114,7 +122,7 @@ export function testBlock(ctx: usize, c: i32, ids: usize, n: i32, lr: f32): void
   for (let k = 0; k < c; k++) {
     store<u32>(contextRows + (<usize>k << 2), <u32>inputRow(load<u32>(ctx + (<usize>k << 2))));
   }
-  updateBlock(c, n, lr);
+  updateBlock(c, n, lr, gradRow, true);
 }
 
 /** The block's loss: the sum over its contexts of each context's step loss. */

@@ -58,7 +58,7 @@ export function setTables(
 export function scratchBytes(floatsPerRow: i32): usize {
   const row = <usize>floatsPerRow << 2;
   return (2 + <usize>MAX_BATCH) * row + 8 * <usize>(MAX_NEGATIVE + 1) +
-    8 * <usize>MAX_BATCH * <usize>(MAX_NEGATIVE + 1) + 4 * <usize>MAX_BATCH +
+    4 * <usize>MAX_BATCH * <usize>(MAX_NEGATIVE + 1) + 4 * <usize>MAX_BATCH +
     4 * <usize>MAX_SENTENCE;
 }
 
@@ -70,8 +70,8 @@ export function setScratch(ptr: usize): void {
   targetRows = gradRow + <usize>MAX_BATCH * rowBytes;
   targetWeights = targetRows + 4 * <usize>(MAX_NEGATIVE + 1);
   gains = targetWeights + 4 * <usize>(MAX_NEGATIVE + 1);
-  // gains: G (MAX_BATCH x T) and its transpose
-  contextRows = gains + 8 * <usize>MAX_BATCH * <usize>(MAX_NEGATIVE + 1);
+  // gains: G, MAX_BATCH x (MAX_NEGATIVE + 1) floats at most (16-byte aligned)
+  contextRows = gains + 4 * <usize>MAX_BATCH * <usize>(MAX_NEGATIVE + 1);
   sentence = contextRows + 4 * <usize>MAX_BATCH;
 }
 

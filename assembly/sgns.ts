@@ -1,12 +1,21 @@
-// The negative-sampling update for one input vector h against one positive word
-// and `negative` noise words: the objective
-//   log sigma(h . o_pos) + sum_i log sigma(-h . o_neg_i)
-// climbed by one SGD step of size lr. Both skip-gram and CBOW call it.
-import { dot, dot4, madd } from "./simd";
+// The negative-sampling step. For C input vectors h_c (contexts) and T output
+// rows o_t (o_0 the positive, then the noise words) it climbs
+//   sum_c [ log sigma(h_c . o_0) + sum_{t>0} log sigma(-h_c . o_t) ]
+// by one SGD step of size lr. Skip-gram with shared negatives passes a window's
+// contexts at once; per-pair skip-gram, CBOW (h = the window mean) and the
+// classifier pass C = 1. The step is three small dense products over the C x T
+// block, each register-blocked so that every SIMD load feeds several FMAs:
+//   1. D = H . O^T          (two contexts x four targets per sweep: 8 chains)
+//   2. G = (labels - sigma(D)) * lr * multiplicity, four targets per vector
+//   3. grad_c = G[c] . O (old O) and O += G^T . H (old H), fused per group of
+//      four targets: the group's rows and sums stay in registers while the
+//      contexts stream past, lane block by lane block.
+//   4. h_c += grad_c (optional: CBOW and the classifier spread grad themselves).
 import { negative } from "./params";
-import { gains, outputRow, rowBytes, targetRows, targetWeights } from "./model";
+import { contextRows, gains, outputRow, rowBytes, targetRows, targetWeights } from "./model";
 import { drawNoise } from "./sampler";
-import { logSigmoid, sigmoid } from "./sigmoid";
+import { expNegAbs, logSigmoid, sigmoidWith, softplusWith } from "./sigmoid";
+import { addTo, dot, madd } from "./simd";
 
 /** Sum of -objective over this instance's steps, and the number of steps. f64 so
  *  that millions of small terms do not lose precision. */
@@ -28,7 +37,7 @@ export function resetLoss(): void {
  *  positive word is skipped (as word2vec does: fewer may come back), or, with
  *  `redraw`, drawn again (as fastText's classifier does: with few labels, skipping
  *  would lose many of them). A word drawn twice becomes one target of
- *  multiplicity 2 (targetWeights): the passes below read every target row before
+ *  multiplicity 2 (targetWeights): the step reads every target row before
  *  writing any, so a repeated row would otherwise keep only one of its updates
  *  while h took both gradients, a bias that measurably hurt small vocabularies. */
 // @ts-ignore: decorator
@@ -58,88 +67,290 @@ export function resetLoss(): void {
   return n;
 }
 
-/** One step over targetRows[0..n) (row 0 is the positive), in two passes, each
- *  taking targets four at a time so that their row addresses and gains sit in
- *  locals (registers) for a whole sweep over the lanes:
- *  Pass 1: dot products h . o_j (h loaded once per lane block for four targets)
- *  and gains g_j = (label_j - sigma(h . o_j)) * lr.
- *  Pass 2: o_j += g_j * h (old h) while grad += g_j * o_j (old o_j).
- *  grad must not alias h (the caller adds grad to h afterwards for skip-gram). */
-export function updateTargets(h: usize, grad: usize, n: i32, lr: f32): void {
-  const bytes = rowBytes;
-  let loss: f64 = 0;
-  let j = 0;
-  for (; j + 4 <= n; j += 4) {
-    const d = dot4(h, rowOf(j), rowOf(j + 1), rowOf(j + 2), rowOf(j + 3), bytes);
-    loss += gain(j, f32x4.extract_lane(d, 0), lr) + gain(j + 1, f32x4.extract_lane(d, 1), lr) +
-      gain(j + 2, f32x4.extract_lane(d, 2), lr) + gain(j + 3, f32x4.extract_lane(d, 3), lr);
-  }
-  for (; j < n; j++) loss += gain(j, dot(h, rowOf(j), bytes), lr);
-  addLoss(loss, 1);
+// @ts-ignore: decorator
+@inline function rowAt(list: usize, k: i32): usize {
+  return <usize>load<u32>(list + (<usize>k << 2));
+}
 
-  let t = 0;
-  for (; t + 4 <= n; t += 4) {
-    const r0 = rowOf(t), r1 = rowOf(t + 1), r2 = rowOf(t + 2), r3 = rowOf(t + 3);
-    const g0 = gainOf(t), g1 = gainOf(t + 1), g2 = gainOf(t + 2), g3 = gainOf(t + 3);
-    for (let i: usize = 0; i < bytes; i += 16) {
-      const hv = v128.load(h + i);
-      const o0 = v128.load(r0 + i), o1 = v128.load(r1 + i);
-      const o2 = v128.load(r2 + i), o3 = v128.load(r3 + i);
-      let acc = madd(g0, o0, v128.load(grad + i));
+/** [sum a0, sum a1, sum a2, sum a3]: a 4 x 4 transpose folded into the adds. */
+// @ts-ignore: decorator
+@inline function sum4(a0: v128, a1: v128, a2: v128, a3: v128): v128 {
+  const s01 = f32x4.add(v128.shuffle<f32>(a0, a1, 0, 4, 1, 5), v128.shuffle<f32>(a0, a1, 2, 6, 3, 7));
+  const s23 = f32x4.add(v128.shuffle<f32>(a2, a3, 0, 4, 1, 5), v128.shuffle<f32>(a2, a3, 2, 6, 3, 7));
+  return f32x4.add(v128.shuffle<f32>(s01, s23, 0, 1, 4, 5), v128.shuffle<f32>(s01, s23, 2, 3, 6, 7));
+}
+
+/** h0 . r_k and h1 . r_k for the n <= 4 rows of the group starting at target t0,
+ *  into out0 and out1 (one vector each; lanes k >= n are left 0). n is a constant
+ *  at every call site, so the unused rows' code folds away. Each lane block of a
+ *  row is loaded once for two FMAs; the accumulators are independent chains
+ *  (eight for a full group), enough to hide the FMA latency. */
+// @ts-ignore: decorator
+@inline function dots2(
+  n: i32, t0: i32, h0: usize, h1: usize, bytes: usize, out0: usize, out1: usize,
+): void {
+  const r0 = rowAt(targetRows, t0);
+  const r1 = n > 1 ? rowAt(targetRows, t0 + 1) : r0;
+  const r2 = n > 2 ? rowAt(targetRows, t0 + 2) : r0;
+  const r3 = n > 3 ? rowAt(targetRows, t0 + 3) : r0;
+  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+  let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0);
+  for (let i: usize = 0; i < bytes; i += 16) {
+    const x = v128.load(h0 + i), y = v128.load(h1 + i);
+    let o = v128.load(r0 + i);
+    a0 = madd(x, o, a0);
+    b0 = madd(y, o, b0);
+    if (n > 1) {
+      o = v128.load(r1 + i);
+      a1 = madd(x, o, a1);
+      b1 = madd(y, o, b1);
+    }
+    if (n > 2) {
+      o = v128.load(r2 + i);
+      a2 = madd(x, o, a2);
+      b2 = madd(y, o, b2);
+    }
+    if (n > 3) {
+      o = v128.load(r3 + i);
+      a3 = madd(x, o, a3);
+      b3 = madd(y, o, b3);
+    }
+  }
+  v128.store(out0, sum4(a0, a1, a2, a3));
+  v128.store(out1, sum4(b0, b1, b2, b3));
+}
+
+/** h . r_k for the n <= 4 rows of the group at t0, into out; two lane blocks per
+ *  sweep, so that a single context also keeps up to eight chains in flight. */
+// @ts-ignore: decorator
+@inline function dots1(n: i32, t0: i32, h: usize, bytes: usize, out: usize): void {
+  const r0 = rowAt(targetRows, t0);
+  const r1 = n > 1 ? rowAt(targetRows, t0 + 1) : r0;
+  const r2 = n > 2 ? rowAt(targetRows, t0 + 2) : r0;
+  const r3 = n > 3 ? rowAt(targetRows, t0 + 3) : r0;
+  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+  let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0);
+  let i: usize = 0;
+  for (; i + 32 <= bytes; i += 32) {
+    const x = v128.load(h + i), y = v128.load(h + i, 16);
+    a0 = madd(x, v128.load(r0 + i), a0);
+    b0 = madd(y, v128.load(r0 + i, 16), b0);
+    if (n > 1) {
+      a1 = madd(x, v128.load(r1 + i), a1);
+      b1 = madd(y, v128.load(r1 + i, 16), b1);
+    }
+    if (n > 2) {
+      a2 = madd(x, v128.load(r2 + i), a2);
+      b2 = madd(y, v128.load(r2 + i, 16), b2);
+    }
+    if (n > 3) {
+      a3 = madd(x, v128.load(r3 + i), a3);
+      b3 = madd(y, v128.load(r3 + i, 16), b3);
+    }
+  }
+  if (i < bytes) {
+    const x = v128.load(h + i);
+    a0 = madd(x, v128.load(r0 + i), a0);
+    if (n > 1) a1 = madd(x, v128.load(r1 + i), a1);
+    if (n > 2) a2 = madd(x, v128.load(r2 + i), a2);
+    if (n > 3) a3 = madd(x, v128.load(r3 + i), a3);
+  }
+  v128.store(out, sum4(f32x4.add(a0, b0), f32x4.add(a1, b1), f32x4.add(a2, b2), f32x4.add(a3, b3)));
+}
+
+/** Step 3 for one context h (C = 1) and the group of n <= 4 targets at t0: as
+ *  updateGroup, with the gains splatted once outside the lane loop. */
+// @ts-ignore: decorator
+@inline function updateGroup1(n: i32, first: bool, t0: i32, h: usize, grad: usize, bytes: usize): void {
+  const r0 = rowAt(targetRows, t0);
+  const r1 = n > 1 ? rowAt(targetRows, t0 + 1) : r0;
+  const r2 = n > 2 ? rowAt(targetRows, t0 + 2) : r0;
+  const r3 = n > 3 ? rowAt(targetRows, t0 + 3) : r0;
+  const gv = v128.load(gains + (<usize>t0 << 2));
+  const g0 = v128.shuffle<f32>(gv, gv, 0, 0, 0, 0), g1 = v128.shuffle<f32>(gv, gv, 1, 1, 1, 1);
+  const g2 = v128.shuffle<f32>(gv, gv, 2, 2, 2, 2), g3 = v128.shuffle<f32>(gv, gv, 3, 3, 3, 3);
+  for (let i: usize = 0; i < bytes; i += 16) {
+    const x = v128.load(h + i);
+    const o0 = v128.load(r0 + i);
+    let acc = madd(g0, o0, first ? f32x4.splat(0) : v128.load(grad + i));
+    v128.store(r0 + i, madd(g0, x, o0));
+    if (n > 1) {
+      const o1 = v128.load(r1 + i);
       acc = madd(g1, o1, acc);
+      v128.store(r1 + i, madd(g1, x, o1));
+    }
+    if (n > 2) {
+      const o2 = v128.load(r2 + i);
       acc = madd(g2, o2, acc);
+      v128.store(r2 + i, madd(g2, x, o2));
+    }
+    if (n > 3) {
+      const o3 = v128.load(r3 + i);
       acc = madd(g3, o3, acc);
-      v128.store(grad + i, acc);
-      v128.store(r0 + i, madd(g0, hv, o0));
-      v128.store(r1 + i, madd(g1, hv, o1));
-      v128.store(r2 + i, madd(g2, hv, o2));
-      v128.store(r3 + i, madd(g3, hv, o3));
+      v128.store(r3 + i, madd(g3, x, o3));
     }
-  }
-  for (; t + 2 <= n; t += 2) {
-    const r0 = rowOf(t), r1 = rowOf(t + 1);
-    const g0 = gainOf(t), g1 = gainOf(t + 1);
-    for (let i: usize = 0; i < bytes; i += 16) {
-      const hv = v128.load(h + i);
-      const o0 = v128.load(r0 + i), o1 = v128.load(r1 + i);
-      v128.store(grad + i, madd(g1, o1, madd(g0, o0, v128.load(grad + i))));
-      v128.store(r0 + i, madd(g0, hv, o0));
-      v128.store(r1 + i, madd(g1, hv, o1));
-    }
-  }
-  for (; t < n; t++) {
-    const r0 = rowOf(t);
-    const g0 = gainOf(t);
-    for (let i: usize = 0; i < bytes; i += 16) {
-      const o0 = v128.load(r0 + i);
-      v128.store(grad + i, madd(g0, o0, v128.load(grad + i)));
-      v128.store(r0 + i, madd(g0, v128.load(h + i), o0));
-    }
+    v128.store(grad + i, acc);
   }
 }
 
+/** Step 3 for the group of n <= 4 targets starting at t0 (n is a constant at every
+ *  call site, so the unused lanes' code folds away). The n output rows and their
+ *  updates live in registers across the context loop; G[c][t0..t0+3] is one load.
+ *  grads: C rows of rowBytes; the first group writes them, later groups add. */
 // @ts-ignore: decorator
-@inline function rowOf(j: i32): usize {
-  return <usize>load<u32>(targetRows + (<usize>j << 2));
+@inline function updateGroup(
+  n: i32, first: bool, t0: i32, contexts: i32, stride: usize, grads: usize, bytes: usize,
+): void {
+  const r0 = rowAt(targetRows, t0);
+  const r1 = n > 1 ? rowAt(targetRows, t0 + 1) : r0;
+  const r2 = n > 2 ? rowAt(targetRows, t0 + 2) : r0;
+  const r3 = n > 3 ? rowAt(targetRows, t0 + 3) : r0;
+  const g = gains + (<usize>t0 << 2);
+  const zero = f32x4.splat(0);
+  for (let i: usize = 0; i < bytes; i += 16) {
+    const o0 = v128.load(r0 + i);
+    const o1 = n > 1 ? v128.load(r1 + i) : zero;
+    const o2 = n > 2 ? v128.load(r2 + i) : zero;
+    const o3 = n > 3 ? v128.load(r3 + i) : zero;
+    let u0 = o0, u1 = o1, u2 = o2, u3 = o3;
+    let dst = grads + i;
+    let gc = g;
+    for (let c = 0; c < contexts; c++) {
+      const x = v128.load(rowAt(contextRows, c) + i);
+      const gv = v128.load(gc);
+      const g0 = v128.shuffle<f32>(gv, gv, 0, 0, 0, 0);
+      let acc = madd(g0, o0, first ? zero : v128.load(dst));
+      u0 = madd(g0, x, u0);
+      if (n > 1) {
+        const g1 = v128.shuffle<f32>(gv, gv, 1, 1, 1, 1);
+        acc = madd(g1, o1, acc);
+        u1 = madd(g1, x, u1);
+      }
+      if (n > 2) {
+        const g2 = v128.shuffle<f32>(gv, gv, 2, 2, 2, 2);
+        acc = madd(g2, o2, acc);
+        u2 = madd(g2, x, u2);
+      }
+      if (n > 3) {
+        const g3 = v128.shuffle<f32>(gv, gv, 3, 3, 3, 3);
+        acc = madd(g3, o3, acc);
+        u3 = madd(g3, x, u3);
+      }
+      v128.store(dst, acc);
+      dst += bytes;
+      gc += stride;
+    }
+    v128.store(r0 + i, u0);
+    if (n > 1) v128.store(r1 + i, u1);
+    if (n > 2) v128.store(r2 + i, u2);
+    if (n > 3) v128.store(r3 + i, u3);
+  }
 }
 
-// @ts-ignore: decorator
-@inline function gainOf(j: i32): v128 {
-  return v128.load32_splat(gains + (<usize>j << 2));
+/** One step over the block: input rows at contextRows[0..contexts), output rows
+ *  at targetRows[0..targets) (row 0 the positive) with multiplicities at
+ *  targetWeights. Writes grad_c (the change h_c should take) to `grads` (one row
+ *  each), and adds it to h_c when `apply`. Rows of contextRows may repeat (each
+ *  occurrence gets its own gradient); target rows must be distinct. */
+export function updateBlock(contexts: i32, targets: i32, lr: f32, grads: usize, apply: bool): void {
+  const bytes = rowBytes;
+  // G is C x Tpad floats, Tpad = targets rounded up to whole vectors.
+  const groups = (targets + 3) >> 2;
+  const stride = <usize>groups << 4;
+  for (let t = targets; t < groups << 2; t++) store<f32>(targetWeights + (<usize>t << 2), 0);
+
+  // 1. D = H . O^T, two contexts at a time (full groups, then the last 1..3).
+  const full = targets >> 2;
+  const rest = targets & 3;
+  const last = full << 2;
+  let c = 0;
+  for (; c + 2 <= contexts; c += 2) {
+    const h0 = rowAt(contextRows, c), h1 = rowAt(contextRows, c + 1);
+    const out = gains + <usize>c * stride;
+    for (let t = 0; t < last; t += 4) dots2(4, t, h0, h1, bytes, out + (<usize>t << 2), out + stride + (<usize>t << 2));
+    const rout = out + (<usize>last << 2);
+    if (rest == 1) dots2(1, last, h0, h1, bytes, rout, rout + stride);
+    else if (rest == 2) dots2(2, last, h0, h1, bytes, rout, rout + stride);
+    else if (rest == 3) dots2(3, last, h0, h1, bytes, rout, rout + stride);
+  }
+  if (c < contexts) {
+    const h = rowAt(contextRows, c);
+    const out = gains + <usize>c * stride;
+    for (let t = 0; t < last; t += 4) dots1(4, t, h, bytes, out + (<usize>t << 2));
+    const rout = out + (<usize>last << 2);
+    if (rest == 1) dots1(1, last, h, bytes, rout);
+    else if (rest == 2) dots1(2, last, h, bytes, rout);
+    else if (rest == 3) dots1(3, last, h, bytes, rout);
+  }
+
+  // 2. Gains and loss terms, a vector of four targets at a time. The positive is
+  //    lane 0 of group 0: its label is 1 and its loss is softplus(-d).
+  const rate = f32x4.splat(lr);
+  const positiveLabel = f32x4.replace_lane(f32x4.splat(0), 0, 1);
+  const positiveSign = f32x4.replace_lane(f32x4.splat(1), 0, -1);
+  let loss = f32x4.splat(0);
+  for (let k = 0; k < contexts; k++) {
+    const row = gains + <usize>k * stride;
+    for (let t = 0; t < groups; t++) {
+      const at = row + (<usize>t << 4);
+      const d = v128.load(at);
+      const weight = v128.load(targetWeights + (<usize>t << 4));
+      const label = t == 0 ? positiveLabel : f32x4.splat(0);
+      const signed = t == 0 ? f32x4.mul(d, positiveSign) : d;
+      const e = expNegAbs(d); // = e^-|signed|
+      v128.store(at, f32x4.mul(f32x4.mul(f32x4.sub(label, sigmoidWith(d, e)), rate), weight));
+      loss = f32x4.add(loss, f32x4.mul(softplusWith(signed, e), weight));
+    }
+  }
+  addLoss(
+    <f64>f32x4.extract_lane(loss, 0) + <f64>f32x4.extract_lane(loss, 1) +
+      <f64>f32x4.extract_lane(loss, 2) + <f64>f32x4.extract_lane(loss, 3),
+    contexts,
+  );
+
+  // 3. Input gradients and output updates, group by group (full groups first; the
+  //    last group may hold 1..3 targets). The first group writes the gradients.
+  if (contexts == 1) {
+    const h = rowAt(contextRows, 0);
+    for (let t = 0; t < last; t += 4) {
+      if (t == 0) updateGroup1(4, true, 0, h, grads, bytes);
+      else updateGroup1(4, false, t, h, grads, bytes);
+    }
+    if (full == 0) {
+      if (rest == 1) updateGroup1(1, true, 0, h, grads, bytes);
+      else if (rest == 2) updateGroup1(2, true, 0, h, grads, bytes);
+      else updateGroup1(3, true, 0, h, grads, bytes);
+    } else if (rest == 1) updateGroup1(1, false, last, h, grads, bytes);
+    else if (rest == 2) updateGroup1(2, false, last, h, grads, bytes);
+    else if (rest == 3) updateGroup1(3, false, last, h, grads, bytes);
+  } else {
+    for (let t = 0; t < last; t += 4) {
+      if (t == 0) updateGroup(4, true, 0, contexts, stride, grads, bytes);
+      else updateGroup(4, false, t, contexts, stride, grads, bytes);
+    }
+    if (full == 0) {
+      if (rest == 1) updateGroup(1, true, 0, contexts, stride, grads, bytes);
+      else if (rest == 2) updateGroup(2, true, 0, contexts, stride, grads, bytes);
+      else updateGroup(3, true, 0, contexts, stride, grads, bytes);
+    } else if (rest == 1) updateGroup(1, false, last, contexts, stride, grads, bytes);
+    else if (rest == 2) updateGroup(2, false, last, contexts, stride, grads, bytes);
+    else if (rest == 3) updateGroup(3, false, last, contexts, stride, grads, bytes);
+  }
+
+  // 4. Apply (duplicate contexts each add their own gradient to the shared row).
+  if (apply) {
+    for (let k = 0; k < contexts; k++) addTo(grads + <usize>k * bytes, rowAt(contextRows, k), bytes);
+  }
 }
 
-/** Stores target j's gain (times its multiplicity) and returns its loss term
- *  (j == 0 is the positive). */
-// @ts-ignore: decorator
-@inline function gain(j: i32, f: f32, lr: f32): f64 {
-  const label: f32 = j == 0 ? 1 : 0;
-  const weight = load<f32>(targetWeights + (<usize>j << 2));
-  store<f32>(gains + (<usize>j << 2), (label - sigmoid(f)) * lr * weight);
-  // -log sigma(-f) = f - log sigma(f)
-  return <f64>weight * (j == 0 ? -logSigmoid(f) : <f64>f - logSigmoid(f));
+/** One step of a single input vector h (the window mean for CBOW, a context row
+ *  for per-pair skip-gram): grad = the change h should take (not applied). */
+export function updateTargets(h: usize, grad: usize, n: i32, lr: f32): void {
+  store<u32>(contextRows, <u32>h);
+  updateBlock(1, n, lr, grad, false);
 }
 
-/** Loss of one step with explicit negatives, computed exactly (for gradient tests). */
+/** Loss of one step with explicit negatives, computed directly (for gradient tests). */
 export function stepLoss(h: usize, n: i32): f64 {
   let loss: f64 = 0;
   for (let j = 0; j < n; j++) {

@@ -55,21 +55,3 @@ export function scale(alpha: f32, x: usize, bytes: usize): void {
 export function zero(x: usize, bytes: usize): void {
   memory.fill(x, 0, bytes);
 }
-
-/** Four dot products of row h with rows r0..r3 in one sweep (each block of h loaded
- *  once for four rows; four independent accumulators). Lane k holds h . r_k. */
-// @ts-ignore: decorator
-@inline export function dot4(h: usize, r0: usize, r1: usize, r2: usize, r3: usize, bytes: usize): v128 {
-  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
-  for (let i: usize = 0; i < bytes; i += 16) {
-    const hv = v128.load(h + i);
-    a0 = madd(hv, v128.load(r0 + i), a0);
-    a1 = madd(hv, v128.load(r1 + i), a1);
-    a2 = madd(hv, v128.load(r2 + i), a2);
-    a3 = madd(hv, v128.load(r3 + i), a3);
-  }
-  let d = f32x4.splat(hsum(a0));
-  d = f32x4.replace_lane(d, 1, hsum(a1));
-  d = f32x4.replace_lane(d, 2, hsum(a2));
-  return f32x4.replace_lane(d, 3, hsum(a3));
-}

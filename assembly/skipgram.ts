@@ -1,11 +1,11 @@
 // Skip-gram: every word in a (randomly shrunk) window around a position predicts
 // the word at that position. As in word2vec, the context word's input row is h
-// and the centre word is the positive target, so each pair updates one input row.
-import { gradRow, inputRow, rowBytes, sentence } from "./model";
+// and the centre word is the positive target, so each pair updates one input row
+// (a block of one context, with its own noise draws).
+import { contextRows, gradRow, inputRow, sentence } from "./model";
 import { window } from "./params";
 import { below } from "./rng";
-import { drawTargets, updateTargets } from "./sgns";
-import { addTo, zero } from "./simd";
+import { drawTargets, updateBlock } from "./sgns";
 
 export function trainSentence(length: i32, lr: f32): void {
   for (let pos = 0; pos < length; pos++) {
@@ -15,10 +15,8 @@ export function trainSentence(length: i32, lr: f32): void {
     const last = pos + reach >= length ? length - 1 : pos + reach;
     for (let c = first; c <= last; c++) {
       if (c == pos) continue;
-      const h = inputRow(load<u32>(sentence + (<usize>c << 2)));
-      zero(gradRow, rowBytes);
-      updateTargets(h, gradRow, drawTargets(word), lr);
-      addTo(gradRow, h, rowBytes);
+      store<u32>(contextRows, <u32>inputRow(load<u32>(sentence + (<usize>c << 2))));
+      updateBlock(1, drawTargets(word), lr, gradRow, true);
     }
   }
 }

@@ -1,6 +1,6 @@
 // Tests of the WebAssembly kernel (assembly/) through its exports: the SGNS step
 // against a float64 scalar reference and against finite differences of the loss,
-// the sigmoid table, the noise sampler (chi-square), subsampling, negatives,
+// the SIMD sigmoid, the noise sampler (chi-square), subsampling, negatives,
 // whole chunks against a scalar reference trainer, determinism and learning.
 // Every numeric test runs on both builds (plain SIMD and relaxed SIMD).
 import { Kernel } from "../src/kernel/kernel.ts";
@@ -340,41 +340,46 @@ Deno.test("testStep's updates are -lr * the gradient of testLoss (central differ
   }
 });
 
-// ---------- the sigmoid table ----------
+// ---------- the SIMD sigmoid ----------
 
-Deno.test("table sigmoid: gains within the table's resolution, clamped beyond ±6", async () => {
+Deno.test("fast sigmoid: gains and loss terms within 1e-6 of exact, sigma clamped beyond ±6", async () => {
   // h = e_0 makes h . o = o[0] exactly and the gain g = o'[0] - o[0] (exact in f32 up to
-  // one rounding of o + g), so each step reads back the gains the kernel used.
+  // one rounding of o + g), so each step reads back the gains the kernel used; the loss
+  // accumulator gives the sum of the step's loss terms.
   const lr = Math.fround(0.5);
-  const resolution = 12 / 1000; // 1000 table steps over [-6, 6]
   for (const variant of VARIANTS) {
-    const rig = await makeRig(variant, 8, 4, { exact: false });
-    rowView(rig, rig.input, 7).set([1, 0, 0, 0]);
-    let largestDiff = 0;
-    for (let x = -8; x <= 8.0001; x += 0.0173) {
-      const f = Math.fround(x);
-      const ids = [0, 1, 2, 3, 4];
-      for (const w of ids) rowView(rig, rig.output, w).set([f, 0, 0, 0]);
-      step(rig, 7, ids, lr);
-      for (const [j, w] of ids.entries()) {
-        const label = j === 0 ? 1 : 0;
-        const after = rowView(rig, rig.output, w)[0];
-        const gain = after - f;
-        const roundoff = 2 * EPS32 * (Math.abs(f) + 1);
-        if (f >= 6 || f <= -6) {
-          // Clamped: sigma is exactly 1 above 6 and exactly 0 below -6.
-          const expected = Math.fround(f + (label - (f > 0 ? 1 : 0)) * lr);
-          assertEquals(after, expected, `${variant} f=${f} label ${label} (clamped)`);
-        } else {
-          const exact = (label - sigmoid(f)) * lr;
-          // sigma' <= 1/4 over one step of the table.
-          assertClose(gain, exact, lr * 0.25 * resolution + roundoff, `${variant} f=${f}`);
-          largestDiff = Math.max(largestDiff, Math.abs(gain - exact));
+    for (const exact of [false, true]) {
+      const rig = await makeRig(variant, 8, 4, { exact });
+      rowView(rig, rig.input, 7).set([1, 0, 0, 0]);
+      let largestLossError = 0;
+      for (let x = -9; x <= 9.0001; x += 0.0173) {
+        const f = Math.fround(x);
+        const ids = [0, 1, 2, 3, 4];
+        for (const w of ids) rowView(rig, rig.output, w).set([f, 0, 0, 0]);
+        rig.k.resetLoss();
+        step(rig, 7, ids, lr);
+        const what = `${variant} ${exact ? "exact" : "fast"} f=${f}`;
+        for (const [j, w] of ids.entries()) {
+          const label = j === 0 ? 1 : 0;
+          const after = rowView(rig, rig.output, w)[0];
+          const roundoff = 2 * EPS32 * (Math.abs(f) + 1);
+          if (!exact && (f >= 6 || f <= -6)) {
+            // Clamped as in word2vec: sigma is exactly 1 above 6 and exactly 0 below -6.
+            const expected = Math.fround(f + (label - (f > 0 ? 1 : 0)) * lr);
+            assertEquals(after, expected, `${what} label ${label} (clamped)`);
+          } else {
+            const gain = (label - sigmoid(f)) * lr;
+            assertClose(after - f, gain, lr * 1e-6 + roundoff, `${what} label ${label}`);
+          }
         }
+        // One positive and four noise words, all scored f: -log sigma(f) - 4 log sigma(-f).
+        const loss = -logSigmoid(f) - 4 * logSigmoid(-f);
+        largestLossError = Math.max(largestLossError, Math.abs(rig.k.lossTotal() - loss));
+        assertClose(rig.k.lossTotal(), loss, 5 * 1e-6 * (1 + Math.abs(f)), `${what} loss`);
       }
+      // The check has power: the old 1000-step table was off by up to ~3e-3 per term.
+      assert(largestLossError < 1e-4, `${variant}: loss error ${largestLossError}`);
     }
-    // ... and the table really is in use (not the exact function).
-    assert(largestDiff > 1e-2 * lr * 0.25 * resolution, `${variant}: table mode looks exact`);
   }
 });
 
@@ -404,12 +409,12 @@ Deno.test("loss accounting: one step adds testLoss (before the step) and one ste
         rig.k.resetLoss();
         assertEquals([rig.k.lossTotal(), rig.k.lossCount()], [0, 0], "after resetLoss");
         step(rig, 15, ids, Math.fround(0.05));
-        const what = `${variant} ${exact ? "exact" : "table"} dim ${dim} n ${n}`;
+        const what = `${variant} ${exact ? "exact" : "fast"} dim ${dim} n ${n}`;
         assertEquals(rig.k.lossCount(), 1, what);
-        // Same function, dot products summed in a different order: f32 noise only.
-        // Table mode: each term may land one table step away (|d log sigma| <= 1).
-        const termTol = exact ? 1e-5 : 12 / 1000;
-        assertClose(rig.k.lossTotal(), before, n * (exact ? 1e-5 : 2 * termTol), what);
+        // Same function, dot products summed in a different order and terms summed in
+        // f32: f32 noise only (the fast mode's terms are within 1e-6 of exact).
+        const termTol = 1e-5;
+        assertClose(rig.k.lossTotal(), before, n * termTol, what);
         assertClose(before, expected, n * termTol, `${what} testLoss vs f64`);
         // The accumulator adds up over steps.
         step(rig, 15, ids, Math.fround(0.05));

@@ -1,13 +1,13 @@
 // as-pect unit tests of the kernel's primitives, compiled with SIMD enabled
 // (as-pect.asconfig.json; the relaxed-SIMD build with as-pect.relaxed.asconfig.json):
 // row arithmetic against scalar loops, the RNG's bounded draws, the alias draw on
-// hand-made tables, subsampling thresholds and the sigmoid table.
+// hand-made tables, subsampling thresholds and the SIMD sigmoid.
 // Run: deno task test:kernel (or npx asp).
 import { addTo, axpy, dot, hsum, madd, scale, zero } from "../simd";
 import { below, nextU64, setState, unit } from "../rng";
 import { drawNoise, keep } from "../sampler";
 import { setTables } from "../model";
-import { initTables, setExact, sigmoid } from "../sigmoid";
+import { setExact, sigmoid, sigmoid4, softplus4 } from "../sigmoid";
 
 const FLOATS: i32 = 64;
 const BYTES: usize = <usize> FLOATS << 2;
@@ -213,23 +213,24 @@ describe("sampler", () => {
 });
 
 describe("sigmoid", () => {
-  it("table: within one step of the exact value, exactly 0 and 1 beyond ±6", () => {
-    initTables();
+  it("sigmoid4 and softplus4: within 1e-6 of libm, sigma exactly 0 and 1 beyond ±6", () => {
     setExact(false);
     let bad = 0;
-    for (let i = -800; i <= 800; i++) {
+    for (let i = -9000; i <= 9000; i++) {
       const x: f32 = <f32> i / 100;
-      const s = sigmoid(x);
+      const s = <f64> f32x4.extract_lane(sigmoid4(f32x4.splat(x)), 2);
+      const y = <f64> x;
+      const exact = 1 / (1 + Math.exp(-y));
       if (x >= 6) {
         if (s != 1) bad++;
       } else if (x <= -6) {
         if (s != 0) bad++;
-      } else {
-        const exact = 1 / (1 + Math.exp(-<f64> x));
-        if (!(Math.abs(<f64> s - exact) <= 0.25 * 0.012 + 1e-7)) bad++;
-      }
+      } else if (!(Math.abs(s - exact) <= 1e-6 * exact)) bad++;
+      const soft = <f64> f32x4.extract_lane(softplus4(f32x4.splat(x)), 1);
+      const exactSoft = y > 0 ? y + Math.log1p(Math.exp(-y)) : Math.log1p(Math.exp(y));
+      if (!(Math.abs(soft - exactSoft) <= 1e-6 * (1 + Math.abs(y)))) bad++;
     }
-    expect<i32>(bad).toBe(0, "points off the table's resolution or not clamped");
+    expect<i32>(bad).toBe(0, "points off by more than 1e-6, or sigma not clamped");
     setExact(true);
     expect<f64>(Math.abs(<f64> sigmoid(7) - 1 / (1 + Math.exp(-7)))).toBeLessThan(1e-7);
     setExact(false);

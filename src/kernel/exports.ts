@@ -19,7 +19,6 @@ export interface KernelExports {
     minLr: number,
     plannedWords: number,
   ): void;
-  initTables(): void;
   setExact(on: number): void;
   seed(state: bigint): void;
   rngState(): bigint;

@@ -34,7 +34,6 @@ export class Kernel {
         : new WebAssembly.Memory({ initial: 1 }));
     const instance = await WebAssembly.instantiate(module, { env: { memory } });
     const exports = instance.exports as unknown as KernelExports;
-    exports.initTables();
     return new Kernel(exports, memory, new Arena(memory, exports.heapBase()), module);
   }
 

@@ -211,8 +211,6 @@ export async function trainWithVocab(
       mode,
     }), collect)
     : undefined;
-  // Instantiating the workers re-applied the kernel's data segments: refill the tables.
-  if (pool) k.initTables();
   const cacheLimit = options.cacheTokens ?? DEFAULT_CACHE_TOKENS;
   // Encoded chunks of the first full pass, replayed by later epochs if small enough.
   let cache: IdChunk[] | undefined = encoded ?? [];

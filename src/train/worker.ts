@@ -36,8 +36,8 @@ let mode = 0;
 port.listen((message) => {
   try {
     if ("module" in message) {
-      // Instantiation re-applies the module's data segments to the shared memory;
-      // the main thread fills the sigmoid tables only after every worker is ready.
+      // Instantiation re-applies the module's data segments (libm's constant tables,
+      // below heapBase) to the shared memory: the same bytes, so nothing changes.
       const instance = new WebAssembly.Instance(message.module, {
         env: { memory: message.memory },
       });
