@@ -15,7 +15,7 @@ import { negative } from "./params";
 import { contextRows, gains, outputRow, rowBytes, targetRows, targetWeights } from "./model";
 import { drawNoise } from "./sampler";
 import { expNegAbs, logSigmoid, sigmoidWith, softplusWith } from "./sigmoid";
-import { addTo, dot, madd } from "./simd";
+import { addTo, dot, madd, zero } from "./simd";
 
 /** Sum of -objective over this instance's steps, and the number of steps. f64 so
  *  that millions of small terms do not lose precision. */
@@ -161,7 +161,7 @@ export function resetLoss(): void {
 /** Step 3 for one context h (C = 1) and the group of n <= 4 targets at t0: as
  *  updateGroup, with the gains splatted once outside the lane loop. */
 // @ts-ignore: decorator
-@inline function updateGroup1(n: i32, first: bool, t0: i32, h: usize, grad: usize, bytes: usize): void {
+@inline function updateGroup1(n: i32, t0: i32, h: usize, grad: usize, bytes: usize): void {
   const r0 = rowAt(targetRows, t0);
   const r1 = n > 1 ? rowAt(targetRows, t0 + 1) : r0;
   const r2 = n > 2 ? rowAt(targetRows, t0 + 2) : r0;
@@ -172,7 +172,7 @@ export function resetLoss(): void {
   for (let i: usize = 0; i < bytes; i += 16) {
     const x = v128.load(h + i);
     const o0 = v128.load(r0 + i);
-    let acc = madd(g0, o0, first ? f32x4.splat(0) : v128.load(grad + i));
+    let acc = madd(g0, o0, v128.load(grad + i));
     v128.store(r0 + i, madd(g0, x, o0));
     if (n > 1) {
       const o1 = v128.load(r1 + i);
@@ -195,31 +195,32 @@ export function resetLoss(): void {
 
 /** Step 3 for the group of n <= 4 targets starting at t0 (n is a constant at every
  *  call site, so the unused lanes' code folds away). The n output rows and their
- *  updates live in registers across the context loop; G[c][t0..t0+3] is one load.
- *  grads: C rows of rowBytes; the first group writes them, later groups add. */
+ *  updates live in registers across the context loop; G[c][t0..t0+3] is one load
+ *  (at g + c * stride). ctx: the C input row addresses; grads: C rows, added to. */
 // @ts-ignore: decorator
 @inline function updateGroup(
-  n: i32, first: bool, t0: i32, contexts: i32, stride: usize, grads: usize, bytes: usize,
+  n: i32, t0: i32, ctx: usize, contexts: i32, g: usize, stride: usize, grads: usize, bytes: usize,
 ): void {
   const r0 = rowAt(targetRows, t0);
   const r1 = n > 1 ? rowAt(targetRows, t0 + 1) : r0;
   const r2 = n > 2 ? rowAt(targetRows, t0 + 2) : r0;
   const r3 = n > 3 ? rowAt(targetRows, t0 + 3) : r0;
-  const g = gains + (<usize>t0 << 2);
-  const zero = f32x4.splat(0);
+  const none = f32x4.splat(0);
   for (let i: usize = 0; i < bytes; i += 16) {
     const o0 = v128.load(r0 + i);
-    const o1 = n > 1 ? v128.load(r1 + i) : zero;
-    const o2 = n > 2 ? v128.load(r2 + i) : zero;
-    const o3 = n > 3 ? v128.load(r3 + i) : zero;
+    const o1 = n > 1 ? v128.load(r1 + i) : none;
+    const o2 = n > 2 ? v128.load(r2 + i) : none;
+    const o3 = n > 3 ? v128.load(r3 + i) : none;
     let u0 = o0, u1 = o1, u2 = o2, u3 = o3;
     let dst = grads + i;
     let gc = g;
+    let row = ctx;
     for (let c = 0; c < contexts; c++) {
-      const x = v128.load(rowAt(contextRows, c) + i);
+      const x = v128.load(<usize>load<u32>(row) + i);
+      row += 4;
       const gv = v128.load(gc);
       const g0 = v128.shuffle<f32>(gv, gv, 0, 0, 0, 0);
-      let acc = madd(g0, o0, first ? zero : v128.load(dst));
+      let acc = madd(g0, o0, v128.load(dst));
       u0 = madd(g0, x, u0);
       if (n > 1) {
         const g1 = v128.shuffle<f32>(gv, gv, 1, 1, 1, 1);
@@ -308,33 +309,25 @@ export function updateBlock(contexts: i32, targets: i32, lr: f32, grads: usize, 
     contexts,
   );
 
-  // 3. Input gradients and output updates, group by group (full groups first; the
-  //    last group may hold 1..3 targets). The first group writes the gradients.
+  // 3. Input gradients and output updates, group by group (full groups, then the
+  //    last 1..3 targets).
+  zero(grads, <usize>contexts * bytes);
   if (contexts == 1) {
     const h = rowAt(contextRows, 0);
-    for (let t = 0; t < last; t += 4) {
-      if (t == 0) updateGroup1(4, true, 0, h, grads, bytes);
-      else updateGroup1(4, false, t, h, grads, bytes);
-    }
-    if (full == 0) {
-      if (rest == 1) updateGroup1(1, true, 0, h, grads, bytes);
-      else if (rest == 2) updateGroup1(2, true, 0, h, grads, bytes);
-      else updateGroup1(3, true, 0, h, grads, bytes);
-    } else if (rest == 1) updateGroup1(1, false, last, h, grads, bytes);
-    else if (rest == 2) updateGroup1(2, false, last, h, grads, bytes);
-    else if (rest == 3) updateGroup1(3, false, last, h, grads, bytes);
+    for (let t = 0; t < last; t += 4) updateGroup1(4, t, h, grads, bytes);
+    if (rest == 1) updateGroup1(1, last, h, grads, bytes);
+    else if (rest == 2) updateGroup1(2, last, h, grads, bytes);
+    else if (rest == 3) updateGroup1(3, last, h, grads, bytes);
   } else {
+    const ctx = contextRows;
+    const g = gains;
     for (let t = 0; t < last; t += 4) {
-      if (t == 0) updateGroup(4, true, 0, contexts, stride, grads, bytes);
-      else updateGroup(4, false, t, contexts, stride, grads, bytes);
+      updateGroup(4, t, ctx, contexts, g + (<usize>t << 2), stride, grads, bytes);
     }
-    if (full == 0) {
-      if (rest == 1) updateGroup(1, true, 0, contexts, stride, grads, bytes);
-      else if (rest == 2) updateGroup(2, true, 0, contexts, stride, grads, bytes);
-      else updateGroup(3, true, 0, contexts, stride, grads, bytes);
-    } else if (rest == 1) updateGroup(1, false, last, contexts, stride, grads, bytes);
-    else if (rest == 2) updateGroup(2, false, last, contexts, stride, grads, bytes);
-    else if (rest == 3) updateGroup(3, false, last, contexts, stride, grads, bytes);
+    const gl = g + (<usize>last << 2);
+    if (rest == 1) updateGroup(1, last, ctx, contexts, gl, stride, grads, bytes);
+    else if (rest == 2) updateGroup(2, last, ctx, contexts, gl, stride, grads, bytes);
+    else if (rest == 3) updateGroup(3, last, ctx, contexts, gl, stride, grads, bytes);
   }
 
   // 4. Apply (duplicate contexts each add their own gradient to the shared row).
