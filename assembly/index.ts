@@ -3,6 +3,7 @@
 import { keptLength, nextSentence, resetWordsSeen, wordsSeen } from "./chunk";
 import { learningRate } from "./params";
 import {
+  addContext,
   drawTargets,
   lossSteps,
   lossSum,
@@ -16,7 +17,7 @@ import { trainSentence as cbowSentence } from "./cbow";
 import { trainSentence as sharedSentence } from "./shared";
 import { trainSentence as sessionSentence } from "./session";
 import { getState, setState } from "./rng";
-import { contextRows, gradRow, inputRow, outputRow, targetRows, targetWeights } from "./model";
+import { gradRow, inputRow, outputRow, targetRows, targetWeights } from "./model";
 
 export { MAX_NEGATIVE, MAX_SENTENCE, scratchBytes, setScratch, setTables } from "./model";
 export { setParams } from "./params";
@@ -119,10 +120,11 @@ export function testLoss(h: usize, ids: usize, n: i32): f64 {
  *  output rows of ids[0..n) (ids[0] the positive), as skip-gram's window step. */
 export function testBlock(ctx: usize, c: i32, ids: usize, n: i32, lr: f32): void {
   loadTargets(ids, n);
+  let count = 0;
   for (let k = 0; k < c; k++) {
-    store<u32>(contextRows + (<usize>k << 2), <u32>inputRow(load<u32>(ctx + (<usize>k << 2))));
+    count = addContext(<u32>inputRow(load<u32>(ctx + (<usize>k << 2))), count);
   }
-  updateBlock(c, n, lr, gradRow, true);
+  updateBlock(count, n, lr, gradRow, true);
 }
 
 /** The block's loss: the sum over its contexts of each context's step loss. */

@@ -27,6 +27,8 @@ export let targetRows: usize = 0;
 /** Multiplicity of each target (a noise word drawn twice counts twice). */
 export let targetWeights: usize = 0;
 export let contextRows: usize = 0;
+/** Multiplicity of each context (a word twice in one window counts twice). */
+export let contextWeights: usize = 0;
 export let gains: usize = 0;
 export let sentence: usize = 0;
 
@@ -58,7 +60,7 @@ export function setTables(
 export function scratchBytes(floatsPerRow: i32): usize {
   const row = <usize>floatsPerRow << 2;
   return (2 + <usize>MAX_BATCH) * row + 8 * <usize>(MAX_NEGATIVE + 1) +
-    4 * <usize>MAX_BATCH * <usize>(MAX_NEGATIVE + 1) + 4 * <usize>MAX_BATCH +
+    4 * <usize>MAX_BATCH * <usize>(MAX_NEGATIVE + 1) + 8 * <usize>MAX_BATCH +
     4 * <usize>MAX_SENTENCE;
 }
 
@@ -72,7 +74,8 @@ export function setScratch(ptr: usize): void {
   gains = targetWeights + 4 * <usize>(MAX_NEGATIVE + 1);
   // gains: G, MAX_BATCH x (MAX_NEGATIVE + 1) floats at most (16-byte aligned)
   contextRows = gains + 4 * <usize>MAX_BATCH * <usize>(MAX_NEGATIVE + 1);
-  sentence = contextRows + 4 * <usize>MAX_BATCH;
+  contextWeights = contextRows + 4 * <usize>MAX_BATCH;
+  sentence = contextWeights + 4 * <usize>MAX_BATCH;
 }
 
 // @ts-ignore: decorator

@@ -2,10 +2,10 @@
 // gives every other item as context while L - 1 <= 2 * window; a longer one gives
 // 2 * window contexts drawn uniformly (with replacement) from the rest of the
 // session, so long sessions cost O(L * window) rather than O(L^2).
-import { contextRows, gradRow, inputRow, MAX_BATCH, sentence } from "./model";
+import { gradRow, inputRow, MAX_BATCH, sentence } from "./model";
 import { window } from "./params";
 import { below } from "./rng";
-import { drawTargets, updateBlock } from "./sgns";
+import { addContext, drawTargets, singleContext, updateBlock } from "./sgns";
 
 // @ts-ignore: decorator
 @inline function itemAt(pos: i32): u32 {
@@ -31,9 +31,8 @@ export function trainSentence(length: i32, lr: f32, shared: bool): void {
       const targets = drawTargets(item);
       let count = 0;
       for (let k = 0; k < contexts; k++) {
-        const row = inputRow(itemAt(contextOf(pos, k, length, all)));
-        store<u32>(contextRows + (<usize>count << 2), <u32>row);
-        if (++count == MAX_BATCH) {
+        count = addContext(<u32>inputRow(itemAt(contextOf(pos, k, length, all))), count);
+        if (count == MAX_BATCH) {
           updateBlock(count, targets, lr, gradRow, true);
           count = 0;
         }
@@ -41,7 +40,7 @@ export function trainSentence(length: i32, lr: f32, shared: bool): void {
       if (count > 0) updateBlock(count, targets, lr, gradRow, true);
     } else {
       for (let k = 0; k < contexts; k++) {
-        store<u32>(contextRows, <u32>inputRow(itemAt(contextOf(pos, k, length, all))));
+        singleContext(inputRow(itemAt(contextOf(pos, k, length, all))));
         updateBlock(1, drawTargets(item), lr, gradRow, true);
       }
     }

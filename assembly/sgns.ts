@@ -12,10 +12,18 @@
 //      contexts stream past, lane block by lane block.
 //   4. h_c += grad_c (optional: CBOW and the classifier spread grad themselves).
 import { negative } from "./params";
-import { contextRows, gains, outputRow, rowBytes, targetRows, targetWeights } from "./model";
+import {
+  contextRows,
+  contextWeights,
+  gains,
+  outputRow,
+  rowBytes,
+  targetRows,
+  targetWeights,
+} from "./model";
 import { drawNoise } from "./sampler";
 import { expNegAbs, logSigmoid, sigmoidWith, softplusWith } from "./sigmoid";
-import { addTo, dot, madd, zero } from "./simd";
+import { dot, madd, zero } from "./simd";
 
 /** Sum of -objective over this instance's steps, and the number of steps. f64 so
  *  that millions of small terms do not lose precision. */
@@ -80,21 +88,28 @@ export function resetLoss(): void {
   return f32x4.add(v128.shuffle<f32>(s01, s23, 0, 1, 4, 5), v128.shuffle<f32>(s01, s23, 2, 3, 6, 7));
 }
 
-/** h0 . r_k and h1 . r_k for the n <= 4 rows of the group starting at target t0,
- *  into out0 and out1 (one vector each; lanes k >= n are left 0). n is a constant
- *  at every call site, so the unused rows' code folds away. Each lane block of a
- *  row is loaded once for two FMAs; the accumulators are independent chains
- *  (eight for a full group), enough to hide the FMA latency. */
+/** Row k of the group of targets starting at t0 (k < the group's size). */
+// @ts-ignore: decorator
+@inline function targetRow(t0: i32, k: i32): usize {
+  return rowAt(targetRows, t0 + k);
+}
+
+/** h0 . r_k and h1 . r_k for the n <= 6 rows of the group starting at target t0,
+ *  into out0 and out1 (lanes k >= n are 0; rows 4 and 5 go to the next vector).
+ *  n is a constant at every call site, so the unused rows' code folds away. Each
+ *  lane block of a row is loaded once for two FMAs; the accumulators are
+ *  independent chains (eight for four rows), enough to hide the FMA latency. */
 // @ts-ignore: decorator
 @inline function dots2(
   n: i32, t0: i32, h0: usize, h1: usize, bytes: usize, out0: usize, out1: usize,
 ): void {
-  const r0 = rowAt(targetRows, t0);
-  const r1 = n > 1 ? rowAt(targetRows, t0 + 1) : r0;
-  const r2 = n > 2 ? rowAt(targetRows, t0 + 2) : r0;
-  const r3 = n > 3 ? rowAt(targetRows, t0 + 3) : r0;
-  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
-  let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0);
+  const r0 = targetRow(t0, 0);
+  const r1 = n > 1 ? targetRow(t0, 1) : r0, r2 = n > 2 ? targetRow(t0, 2) : r0;
+  const r3 = n > 3 ? targetRow(t0, 3) : r0, r4 = n > 4 ? targetRow(t0, 4) : r0;
+  const r5 = n > 5 ? targetRow(t0, 5) : r0;
+  const z = f32x4.splat(0);
+  let a0 = z, a1 = z, a2 = z, a3 = z, a4 = z, a5 = z;
+  let b0 = z, b1 = z, b2 = z, b3 = z, b4 = z, b5 = z;
   for (let i: usize = 0; i < bytes; i += 16) {
     const x = v128.load(h0 + i), y = v128.load(h1 + i);
     let o = v128.load(r0 + i);
@@ -115,21 +130,36 @@ export function resetLoss(): void {
       a3 = madd(x, o, a3);
       b3 = madd(y, o, b3);
     }
+    if (n > 4) {
+      o = v128.load(r4 + i);
+      a4 = madd(x, o, a4);
+      b4 = madd(y, o, b4);
+    }
+    if (n > 5) {
+      o = v128.load(r5 + i);
+      a5 = madd(x, o, a5);
+      b5 = madd(y, o, b5);
+    }
   }
   v128.store(out0, sum4(a0, a1, a2, a3));
   v128.store(out1, sum4(b0, b1, b2, b3));
+  if (n > 4) {
+    v128.store(out0, sum4(a4, a5, z, z), 16);
+    v128.store(out1, sum4(b4, b5, z, z), 16);
+  }
 }
 
-/** h . r_k for the n <= 4 rows of the group at t0, into out; two lane blocks per
- *  sweep, so that a single context also keeps up to eight chains in flight. */
+/** h . r_k for the n <= 6 rows of the group at t0, into out (as dots2); two lane
+ *  blocks per sweep, so that a single context also keeps eight or more chains. */
 // @ts-ignore: decorator
 @inline function dots1(n: i32, t0: i32, h: usize, bytes: usize, out: usize): void {
-  const r0 = rowAt(targetRows, t0);
-  const r1 = n > 1 ? rowAt(targetRows, t0 + 1) : r0;
-  const r2 = n > 2 ? rowAt(targetRows, t0 + 2) : r0;
-  const r3 = n > 3 ? rowAt(targetRows, t0 + 3) : r0;
-  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
-  let b0 = f32x4.splat(0), b1 = f32x4.splat(0), b2 = f32x4.splat(0), b3 = f32x4.splat(0);
+  const r0 = targetRow(t0, 0);
+  const r1 = n > 1 ? targetRow(t0, 1) : r0, r2 = n > 2 ? targetRow(t0, 2) : r0;
+  const r3 = n > 3 ? targetRow(t0, 3) : r0, r4 = n > 4 ? targetRow(t0, 4) : r0;
+  const r5 = n > 5 ? targetRow(t0, 5) : r0;
+  const z = f32x4.splat(0);
+  let a0 = z, a1 = z, a2 = z, a3 = z, a4 = z, a5 = z;
+  let b0 = z, b1 = z, b2 = z, b3 = z, b4 = z, b5 = z;
   let i: usize = 0;
   for (; i + 32 <= bytes; i += 32) {
     const x = v128.load(h + i), y = v128.load(h + i, 16);
@@ -147,6 +177,14 @@ export function resetLoss(): void {
       a3 = madd(x, v128.load(r3 + i), a3);
       b3 = madd(y, v128.load(r3 + i, 16), b3);
     }
+    if (n > 4) {
+      a4 = madd(x, v128.load(r4 + i), a4);
+      b4 = madd(y, v128.load(r4 + i, 16), b4);
+    }
+    if (n > 5) {
+      a5 = madd(x, v128.load(r5 + i), a5);
+      b5 = madd(y, v128.load(r5 + i, 16), b5);
+    }
   }
   if (i < bytes) {
     const x = v128.load(h + i);
@@ -154,25 +192,34 @@ export function resetLoss(): void {
     if (n > 1) a1 = madd(x, v128.load(r1 + i), a1);
     if (n > 2) a2 = madd(x, v128.load(r2 + i), a2);
     if (n > 3) a3 = madd(x, v128.load(r3 + i), a3);
+    if (n > 4) a4 = madd(x, v128.load(r4 + i), a4);
+    if (n > 5) a5 = madd(x, v128.load(r5 + i), a5);
   }
   v128.store(out, sum4(f32x4.add(a0, b0), f32x4.add(a1, b1), f32x4.add(a2, b2), f32x4.add(a3, b3)));
+  if (n > 4) v128.store(out, sum4(f32x4.add(a4, b4), f32x4.add(a5, b5), z, z), 16);
 }
 
-/** Step 3 for one context h (C = 1) and the group of n <= 4 targets at t0: as
- *  updateGroup, with the gains splatted once outside the lane loop. */
+/** Step 3 for one context h (C = 1) and the group of n <= 6 targets at t0, gains
+ *  splatted once outside the lane loop: o_k += g_k h (old h), and the gradient
+ *  acc = grad + sum_k g_k o_k (old o_k) either goes back to `grad` or, in the
+ *  block's last group with `apply`, straight into h. */
 // @ts-ignore: decorator
-@inline function updateGroup1(n: i32, t0: i32, h: usize, grad: usize, bytes: usize): void {
-  const r0 = rowAt(targetRows, t0);
-  const r1 = n > 1 ? rowAt(targetRows, t0 + 1) : r0;
-  const r2 = n > 2 ? rowAt(targetRows, t0 + 2) : r0;
-  const r3 = n > 3 ? rowAt(targetRows, t0 + 3) : r0;
+@inline function updateGroup1(
+  n: i32, t0: i32, h: usize, grad: usize, bytes: usize, pending: bool, apply: bool,
+): void {
+  const r0 = targetRow(t0, 0);
+  const r1 = n > 1 ? targetRow(t0, 1) : r0, r2 = n > 2 ? targetRow(t0, 2) : r0;
+  const r3 = n > 3 ? targetRow(t0, 3) : r0, r4 = n > 4 ? targetRow(t0, 4) : r0;
+  const r5 = n > 5 ? targetRow(t0, 5) : r0;
   const gv = v128.load(gains + (<usize>t0 << 2));
+  const gw = n > 4 ? v128.load(gains + (<usize>t0 << 2), 16) : gv;
   const g0 = v128.shuffle<f32>(gv, gv, 0, 0, 0, 0), g1 = v128.shuffle<f32>(gv, gv, 1, 1, 1, 1);
   const g2 = v128.shuffle<f32>(gv, gv, 2, 2, 2, 2), g3 = v128.shuffle<f32>(gv, gv, 3, 3, 3, 3);
+  const g4 = v128.shuffle<f32>(gw, gw, 0, 0, 0, 0), g5 = v128.shuffle<f32>(gw, gw, 1, 1, 1, 1);
   for (let i: usize = 0; i < bytes; i += 16) {
     const x = v128.load(h + i);
     const o0 = v128.load(r0 + i);
-    let acc = madd(g0, o0, v128.load(grad + i));
+    let acc = pending ? madd(g0, o0, v128.load(grad + i)) : f32x4.mul(g0, o0);
     v128.store(r0 + i, madd(g0, x, o0));
     if (n > 1) {
       const o1 = v128.load(r1 + i);
@@ -189,38 +236,52 @@ export function resetLoss(): void {
       acc = madd(g3, o3, acc);
       v128.store(r3 + i, madd(g3, x, o3));
     }
-    v128.store(grad + i, acc);
+    if (n > 4) {
+      const o4 = v128.load(r4 + i);
+      acc = madd(g4, o4, acc);
+      v128.store(r4 + i, madd(g4, x, o4));
+    }
+    if (n > 5) {
+      const o5 = v128.load(r5 + i);
+      acc = madd(g5, o5, acc);
+      v128.store(r5 + i, madd(g5, x, o5));
+    }
+    if (apply) v128.store(h + i, f32x4.add(x, acc));
+    else v128.store(grad + i, acc);
   }
 }
 
-/** Step 3 for the group of n <= 4 targets starting at t0 (n is a constant at every
- *  call site, so the unused lanes' code folds away). The n output rows and their
- *  updates live in registers across the context loop; G[c][t0..t0+3] is one load
- *  (at g + c * stride). ctx: the C input row addresses; grads: C rows, added to. */
+/** Step 3 for C > 1 contexts and the group of n <= 6 targets at t0. The group's
+ *  rows and their updates stay in registers while the contexts stream past, lane
+ *  block by lane block; G[c][t0..] is one or two loads (at g + c * stride). Each
+ *  context's gradient acc = its pending part (if `pending`) + sum_k g_ck o_k goes
+ *  to its grads row, or, in the block's last group with `apply`, straight into the
+ *  context row: contexts are distinct rows, so no later context reads it. */
 // @ts-ignore: decorator
 @inline function updateGroup(
-  n: i32, t0: i32, ctx: usize, contexts: i32, g: usize, stride: usize, grads: usize, bytes: usize,
+  n: i32, t0: i32, ctx: usize, contexts: i32, g: usize, stride: usize, grads: usize,
+  bytes: usize, pending: bool, apply: bool,
 ): void {
-  const r0 = rowAt(targetRows, t0);
-  const r1 = n > 1 ? rowAt(targetRows, t0 + 1) : r0;
-  const r2 = n > 2 ? rowAt(targetRows, t0 + 2) : r0;
-  const r3 = n > 3 ? rowAt(targetRows, t0 + 3) : r0;
-  const none = f32x4.splat(0);
+  const r0 = targetRow(t0, 0);
+  const r1 = n > 1 ? targetRow(t0, 1) : r0, r2 = n > 2 ? targetRow(t0, 2) : r0;
+  const r3 = n > 3 ? targetRow(t0, 3) : r0, r4 = n > 4 ? targetRow(t0, 4) : r0;
+  const r5 = n > 5 ? targetRow(t0, 5) : r0;
+  const z = f32x4.splat(0);
   for (let i: usize = 0; i < bytes; i += 16) {
     const o0 = v128.load(r0 + i);
-    const o1 = n > 1 ? v128.load(r1 + i) : none;
-    const o2 = n > 2 ? v128.load(r2 + i) : none;
-    const o3 = n > 3 ? v128.load(r3 + i) : none;
-    let u0 = o0, u1 = o1, u2 = o2, u3 = o3;
+    const o1 = n > 1 ? v128.load(r1 + i) : z, o2 = n > 2 ? v128.load(r2 + i) : z;
+    const o3 = n > 3 ? v128.load(r3 + i) : z, o4 = n > 4 ? v128.load(r4 + i) : z;
+    const o5 = n > 5 ? v128.load(r5 + i) : z;
+    let u0 = o0, u1 = o1, u2 = o2, u3 = o3, u4 = o4, u5 = o5;
     let dst = grads + i;
     let gc = g;
     let row = ctx;
     for (let c = 0; c < contexts; c++) {
-      const x = v128.load(<usize>load<u32>(row) + i);
-      row += 4;
+      const at = <usize>load<u32>(row) + i;
+      const x = v128.load(at);
       const gv = v128.load(gc);
       const g0 = v128.shuffle<f32>(gv, gv, 0, 0, 0, 0);
-      let acc = madd(g0, o0, v128.load(dst));
+      let acc = pending ? madd(g0, o0, v128.load(dst)) : f32x4.mul(g0, o0);
       u0 = madd(g0, x, u0);
       if (n > 1) {
         const g1 = v128.shuffle<f32>(gv, gv, 1, 1, 1, 1);
@@ -237,109 +298,168 @@ export function resetLoss(): void {
         acc = madd(g3, o3, acc);
         u3 = madd(g3, x, u3);
       }
-      v128.store(dst, acc);
+      if (n > 4) {
+        const gw = v128.load(gc, 16);
+        const g4 = v128.shuffle<f32>(gw, gw, 0, 0, 0, 0);
+        acc = madd(g4, o4, acc);
+        u4 = madd(g4, x, u4);
+        if (n > 5) {
+          const g5 = v128.shuffle<f32>(gw, gw, 1, 1, 1, 1);
+          acc = madd(g5, o5, acc);
+          u5 = madd(g5, x, u5);
+        }
+      }
+      if (apply) v128.store(at, f32x4.add(x, acc));
+      else v128.store(dst, acc);
       dst += bytes;
       gc += stride;
+      row += 4;
     }
     v128.store(r0 + i, u0);
     if (n > 1) v128.store(r1 + i, u1);
     if (n > 2) v128.store(r2 + i, u2);
     if (n > 3) v128.store(r3 + i, u3);
+    if (n > 4) v128.store(r4 + i, u4);
+    if (n > 5) v128.store(r5 + i, u5);
   }
 }
 
-/** One step over the block: input rows at contextRows[0..contexts), output rows
- *  at targetRows[0..targets) (row 0 the positive) with multiplicities at
- *  targetWeights. Writes grad_c (the change h_c should take) to `grads` (one row
- *  each), and adds it to h_c when `apply`. Rows of contextRows may repeat (each
- *  occurrence gets its own gradient); target rows must be distinct. */
+/** Adds the input row at `row` to the block's contexts (count so far), merging a
+ *  repeat into one context of multiplicity 2 (its gradient is exactly the same, so
+ *  it counts twice): block contexts are then distinct rows, which lets the last
+ *  pass of the step write each context row in place. Returns the new count. */
+// @ts-ignore: decorator
+@inline export function addContext(row: u32, count: i32): i32 {
+  let k = 0;
+  while (k < count && load<u32>(contextRows + (<usize>k << 2)) != row) k++;
+  if (k < count) {
+    const weight = contextWeights + (<usize>k << 2);
+    store<f32>(weight, load<f32>(weight) + 1);
+    return count;
+  }
+  store<u32>(contextRows + (<usize>k << 2), row);
+  store<f32>(contextWeights + (<usize>k << 2), 1);
+  return count + 1;
+}
+
+/** One step over the block: C distinct input rows at contextRows[0..contexts) with
+ *  multiplicities at contextWeights, T distinct output rows at
+ *  targetRows[0..targets) (row 0 the positive) with multiplicities at
+ *  targetWeights. With `apply`, the input rows take their gradients; otherwise
+ *  the gradients (the changes they should take) are left in `grads`, one row per
+ *  context. */
 export function updateBlock(contexts: i32, targets: i32, lr: f32, grads: usize, apply: bool): void {
   const bytes = rowBytes;
   // G is C x Tpad floats, Tpad = targets rounded up to whole vectors.
-  const groups = (targets + 3) >> 2;
-  const stride = <usize>groups << 4;
-  for (let t = targets; t < groups << 2; t++) store<f32>(targetWeights + (<usize>t << 2), 0);
+  const vectors = (targets + 3) >> 2;
+  const stride = <usize>vectors << 4;
+  for (let t = targets; t < vectors << 2; t++) store<f32>(targetWeights + (<usize>t << 2), 0);
+  // Targets in groups of four, except the last group, which takes 1..6 (a window's
+  // positive and five negatives in one pass).
+  const early = targets > 6 ? (targets - 3) >> 2 : 0;
+  const last = early << 2;
+  const rest = targets - last;
 
-  // 1. D = H . O^T, two contexts at a time (full groups, then the last 1..3).
-  const full = targets >> 2;
-  const rest = targets & 3;
-  const last = full << 2;
+  // 1. D = H . O^T, two contexts at a time.
   let c = 0;
   for (; c + 2 <= contexts; c += 2) {
     const h0 = rowAt(contextRows, c), h1 = rowAt(contextRows, c + 1);
     const out = gains + <usize>c * stride;
-    for (let t = 0; t < last; t += 4) dots2(4, t, h0, h1, bytes, out + (<usize>t << 2), out + stride + (<usize>t << 2));
-    const rout = out + (<usize>last << 2);
-    if (rest == 1) dots2(1, last, h0, h1, bytes, rout, rout + stride);
-    else if (rest == 2) dots2(2, last, h0, h1, bytes, rout, rout + stride);
-    else if (rest == 3) dots2(3, last, h0, h1, bytes, rout, rout + stride);
+    for (let t = 0; t < last; t += 4) {
+      dots2(4, t, h0, h1, bytes, out + (<usize>t << 2), out + stride + (<usize>t << 2));
+    }
+    const at = out + (<usize>last << 2);
+    if (rest == 1) dots2(1, last, h0, h1, bytes, at, at + stride);
+    else if (rest == 2) dots2(2, last, h0, h1, bytes, at, at + stride);
+    else if (rest == 3) dots2(3, last, h0, h1, bytes, at, at + stride);
+    else if (rest == 4) dots2(4, last, h0, h1, bytes, at, at + stride);
+    else if (rest == 5) dots2(5, last, h0, h1, bytes, at, at + stride);
+    else dots2(6, last, h0, h1, bytes, at, at + stride);
   }
   if (c < contexts) {
     const h = rowAt(contextRows, c);
     const out = gains + <usize>c * stride;
     for (let t = 0; t < last; t += 4) dots1(4, t, h, bytes, out + (<usize>t << 2));
-    const rout = out + (<usize>last << 2);
-    if (rest == 1) dots1(1, last, h, bytes, rout);
-    else if (rest == 2) dots1(2, last, h, bytes, rout);
-    else if (rest == 3) dots1(3, last, h, bytes, rout);
+    const at = out + (<usize>last << 2);
+    if (rest == 1) dots1(1, last, h, bytes, at);
+    else if (rest == 2) dots1(2, last, h, bytes, at);
+    else if (rest == 3) dots1(3, last, h, bytes, at);
+    else if (rest == 4) dots1(4, last, h, bytes, at);
+    else if (rest == 5) dots1(5, last, h, bytes, at);
+    else dots1(6, last, h, bytes, at);
   }
 
-  // 2. Gains and loss terms, a vector of four targets at a time. The positive is
-  //    lane 0 of group 0: its label is 1 and its loss is softplus(-d).
+  // 2. Gains and loss terms, a vector of four targets at a time, times both
+  //    multiplicities. The positive is lane 0 of vector 0: its label is 1 and its
+  //    loss is softplus(-d).
   const rate = f32x4.splat(lr);
   const positiveLabel = f32x4.replace_lane(f32x4.splat(0), 0, 1);
   const positiveSign = f32x4.replace_lane(f32x4.splat(1), 0, -1);
   let loss = f32x4.splat(0);
+  let steps: f32 = 0;
   for (let k = 0; k < contexts; k++) {
     const row = gains + <usize>k * stride;
-    for (let t = 0; t < groups; t++) {
+    const times = load<f32>(contextWeights + (<usize>k << 2));
+    steps += times;
+    const scale = f32x4.mul(rate, f32x4.splat(times));
+    for (let t = 0; t < vectors; t++) {
       const at = row + (<usize>t << 4);
       const d = v128.load(at);
       const weight = v128.load(targetWeights + (<usize>t << 4));
       const label = t == 0 ? positiveLabel : f32x4.splat(0);
       const signed = t == 0 ? f32x4.mul(d, positiveSign) : d;
       const e = expNegAbs(d); // = e^-|signed|
-      v128.store(at, f32x4.mul(f32x4.mul(f32x4.sub(label, sigmoidWith(d, e)), rate), weight));
-      loss = f32x4.add(loss, f32x4.mul(softplusWith(signed, e), weight));
+      v128.store(at, f32x4.mul(f32x4.mul(f32x4.sub(label, sigmoidWith(d, e)), scale), weight));
+      loss = madd(softplusWith(signed, e), f32x4.mul(weight, f32x4.splat(times)), loss);
     }
   }
   addLoss(
     <f64>f32x4.extract_lane(loss, 0) + <f64>f32x4.extract_lane(loss, 1) +
       <f64>f32x4.extract_lane(loss, 2) + <f64>f32x4.extract_lane(loss, 3),
-    contexts,
+    <i32>steps,
   );
 
-  // 3. Input gradients and output updates, group by group (full groups, then the
-  //    last 1..3 targets).
-  zero(grads, <usize>contexts * bytes);
+  // 3. Input gradients and output updates, group by group. Early groups add their
+  //    part of each gradient to `grads`; the last group completes it and, with
+  //    `apply`, writes it into the context row itself.
+  const pending = early > 0;
+  if (pending) zero(grads, <usize>contexts * bytes);
   if (contexts == 1) {
     const h = rowAt(contextRows, 0);
-    for (let t = 0; t < last; t += 4) updateGroup1(4, t, h, grads, bytes);
-    if (rest == 1) updateGroup1(1, last, h, grads, bytes);
-    else if (rest == 2) updateGroup1(2, last, h, grads, bytes);
-    else if (rest == 3) updateGroup1(3, last, h, grads, bytes);
+    for (let t = 0; t < last; t += 4) updateGroup1(4, t, h, grads, bytes, true, false);
+    if (rest == 1) updateGroup1(1, last, h, grads, bytes, pending, apply);
+    else if (rest == 2) updateGroup1(2, last, h, grads, bytes, pending, apply);
+    else if (rest == 3) updateGroup1(3, last, h, grads, bytes, pending, apply);
+    else if (rest == 4) updateGroup1(4, last, h, grads, bytes, pending, apply);
+    else if (rest == 5) updateGroup1(5, last, h, grads, bytes, pending, apply);
+    else updateGroup1(6, last, h, grads, bytes, pending, apply);
   } else {
     const ctx = contextRows;
     const g = gains;
     for (let t = 0; t < last; t += 4) {
-      updateGroup(4, t, ctx, contexts, g + (<usize>t << 2), stride, grads, bytes);
+      updateGroup(4, t, ctx, contexts, g + (<usize>t << 2), stride, grads, bytes, true, false);
     }
     const gl = g + (<usize>last << 2);
-    if (rest == 1) updateGroup(1, last, ctx, contexts, gl, stride, grads, bytes);
-    else if (rest == 2) updateGroup(2, last, ctx, contexts, gl, stride, grads, bytes);
-    else if (rest == 3) updateGroup(3, last, ctx, contexts, gl, stride, grads, bytes);
+    if (rest == 1) updateGroup(1, last, ctx, contexts, gl, stride, grads, bytes, pending, apply);
+    else if (rest == 2) updateGroup(2, last, ctx, contexts, gl, stride, grads, bytes, pending, apply);
+    else if (rest == 3) updateGroup(3, last, ctx, contexts, gl, stride, grads, bytes, pending, apply);
+    else if (rest == 4) updateGroup(4, last, ctx, contexts, gl, stride, grads, bytes, pending, apply);
+    else if (rest == 5) updateGroup(5, last, ctx, contexts, gl, stride, grads, bytes, pending, apply);
+    else updateGroup(6, last, ctx, contexts, gl, stride, grads, bytes, pending, apply);
   }
+}
 
-  // 4. Apply (duplicate contexts each add their own gradient to the shared row).
-  if (apply) {
-    for (let k = 0; k < contexts; k++) addTo(grads + <usize>k * bytes, rowAt(contextRows, k), bytes);
-  }
+/** Makes input row `row` the block's only context (multiplicity 1). */
+// @ts-ignore: decorator
+@inline export function singleContext(row: usize): void {
+  store<u32>(contextRows, <u32>row);
+  store<f32>(contextWeights, 1);
 }
 
 /** One step of a single input vector h (the window mean for CBOW, a context row
  *  for per-pair skip-gram): grad = the change h should take (not applied). */
 export function updateTargets(h: usize, grad: usize, n: i32, lr: f32): void {
-  store<u32>(contextRows, <u32>h);
+  singleContext(h);
   updateBlock(1, n, lr, grad, false);
 }
 

@@ -3,10 +3,10 @@
 // window, so the whole window is one C x T block step (sgns.ts updateBlock):
 // the T output rows are fetched once per window instead of once per pair, and
 // there are C times fewer random draws; the arithmetic is the same as per pair.
-import { contextRows, gradRow, inputRow, MAX_BATCH, sentence } from "./model";
+import { gradRow, inputRow, MAX_BATCH, sentence } from "./model";
 import { window } from "./params";
 import { below } from "./rng";
-import { drawTargets, updateBlock } from "./sgns";
+import { addContext, drawTargets, updateBlock } from "./sgns";
 
 export function trainSentence(length: i32, lr: f32): void {
   for (let pos = 0; pos < length; pos++) {
@@ -19,11 +19,7 @@ export function trainSentence(length: i32, lr: f32): void {
     let count = 0;
     for (let c = first; c <= last; c++) {
       if (c == pos) continue;
-      store<u32>(
-        contextRows + (<usize>count << 2),
-        <u32>inputRow(load<u32>(sentence + (<usize>c << 2))),
-      );
-      count++;
+      count = addContext(<u32>inputRow(load<u32>(sentence + (<usize>c << 2))), count);
       if (count == MAX_BATCH) {
         updateBlock(count, targets, lr, gradRow, true);
         count = 0;

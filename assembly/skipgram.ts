@@ -2,10 +2,10 @@
 // the word at that position. As in word2vec, the context word's input row is h
 // and the centre word is the positive target, so each pair updates one input row
 // (a block of one context, with its own noise draws).
-import { contextRows, gradRow, inputRow, sentence } from "./model";
+import { gradRow, inputRow, sentence } from "./model";
 import { window } from "./params";
 import { below } from "./rng";
-import { drawTargets, updateBlock } from "./sgns";
+import { drawTargets, singleContext, updateBlock } from "./sgns";
 
 export function trainSentence(length: i32, lr: f32): void {
   for (let pos = 0; pos < length; pos++) {
@@ -15,7 +15,7 @@ export function trainSentence(length: i32, lr: f32): void {
     const last = pos + reach >= length ? length - 1 : pos + reach;
     for (let c = first; c <= last; c++) {
       if (c == pos) continue;
-      store<u32>(contextRows, <u32>inputRow(load<u32>(sentence + (<usize>c << 2))));
+      singleContext(inputRow(load<u32>(sentence + (<usize>c << 2))));
       updateBlock(1, drawTargets(word), lr, gradRow, true);
     }
   }

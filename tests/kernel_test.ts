@@ -723,9 +723,8 @@ interface RefModel {
   output: Float64Array[];
 }
 
-/** Context rows per shared-negatives block (assembly/model.ts MAX_BATCH): a window
- *  with more context words runs as several blocks, each seeing the previous ones'
- *  updates. */
+/** Distinct context rows per shared-negatives block (assembly/model.ts MAX_BATCH): a
+ *  window with more runs as several blocks, each seeing the previous ones' updates. */
 const SHARED_BLOCK = 16;
 
 /** word2vec's training loop in float64, written for clarity: sentences in order, a
@@ -733,7 +732,8 @@ const SHARED_BLOCK = 16;
  *  equal to the positive is skipped). Skip-gram updates one pair at a time; CBOW
  *  uses the mean of the context rows and adds its gradient to each; shared negatives
  *  draw once per position and update the context rows of the window in blocks of
- *  SHARED_BLOCK (within a block, every product uses the rows as they were before it). The RNG calls are made in the kernel's order
+ *  SHARED_BLOCK distinct words (within a block, every product uses the rows as they
+ *  were before it). The RNG calls are made in the kernel's order
  *  (reach, then the negatives), so the same seed gives the same draws. */
 function referenceTrain(
   model: RefModel,
@@ -797,13 +797,23 @@ function referenceTrain(
           const grad = sgns(mean, targets);
           for (const c of contexts) model.input[c].forEach((_, i, h) => (h[i] += grad[i]));
         } else {
-          for (let from = 0; from < contexts.length; from += SHARED_BLOCK) {
-            const block = contexts.slice(from, from + SHARED_BLOCK);
+          // Blocks of SHARED_BLOCK distinct context words (a block runs as soon as it
+          // is full); a word repeated within a block is one context of multiplicity m
+          // (its gradient counts m times).
+          const blocks: Map<number, number>[] = [new Map()];
+          for (const c of contexts) {
+            let open = blocks[blocks.length - 1];
+            if (open.size === SHARED_BLOCK) blocks.push(open = new Map());
+            open.set(c, (open.get(c) ?? 0) + 1);
+          }
+          for (const counts of blocks) {
+            const block = [...counts.keys()];
+            const times = block.map((c) => counts.get(c)!);
             const old = block.map((c) => Float64Array.from(model.input[c]));
             const dots = old.map((h) => targets.map((w) => dot(h, model.output[w])));
-            dots.forEach((row) => row.forEach((f, t) => (loss += term(f, t))));
-            steps += block.length;
-            const gains = dots.map((row) => row.map((f, t) => gain(f, t)));
+            dots.forEach((row, c) => row.forEach((f, t) => (loss += times[c] * term(f, t))));
+            steps += contexts.length === 0 ? 0 : times.reduce((a, b) => a + b, 0);
+            const gains = dots.map((row, c) => row.map((f, t) => times[c] * gain(f, t)));
             const grads = old.map((h, c) => {
               const g = new Float64Array(h.length);
               targets.forEach((w, t) =>

@@ -30,10 +30,17 @@ async function setUp(vocab: number, dim: number) {
   return { kernel, k, a, input, output, ctx, ids, rowFloats };
 }
 
-for (const dim of [3, 8, 13]) {
-  Deno.test(`shared negatives: block step = -lr x finite-difference gradient (dim ${dim})`, async () => {
+// [1, 4, 7, 4]: a word twice in one window is one context of multiplicity 2, whose row
+// must move by the gradient of both pairs' losses.
+const CASES: [number, number[]][] = [[3, [1, 4, 7]], [8, [1, 4, 7]], [13, [1, 4, 7]], [8, [
+  1,
+  4,
+  7,
+  4,
+]]];
+for (const [dim, contexts] of CASES) {
+  Deno.test(`shared negatives: block step = -lr x finite-difference gradient (dim ${dim}, contexts ${contexts})`, async () => {
     const { k, a, input, output, ctx, ids, rowFloats } = await setUp(12, dim);
-    const contexts = [1, 4, 7];
     const targets = [2, 5, 8, 10, 11]; // positive first, then 4 negatives
     a.u32(ctx, contexts.length).set(contexts);
     a.u32(ids, targets.length).set(targets);
