@@ -1,16 +1,21 @@
-// The negative-sampling step. For C input vectors h_c (contexts) and T output
-// rows o_t (o_0 the positive, then the noise words) it climbs
+// The negative-sampling step. For C distinct input rows h_c (contexts, each with
+// a multiplicity) and T distinct output rows o_t (o_0 the positive, then the
+// noise words, each with a multiplicity) it climbs
 //   sum_c [ log sigma(h_c . o_0) + sum_{t>0} log sigma(-h_c . o_t) ]
 // by one SGD step of size lr. Skip-gram with shared negatives passes a window's
 // contexts at once; per-pair skip-gram, CBOW (h = the window mean) and the
 // classifier pass C = 1. The step is three small dense products over the C x T
-// block, each register-blocked so that every SIMD load feeds several FMAs:
-//   1. D = H . O^T          (two contexts x four targets per sweep: 8 chains)
-//   2. G = (labels - sigma(D)) * lr * multiplicity, four targets per vector
+// block, register-blocked so that every SIMD load feeds several FMAs:
+//   1. D = H . O^T: two contexts x up to six targets per sweep of the lanes.
+//   2. G = (labels - sigma(D)) * lr * multiplicities, four targets per vector,
+//      with the loss terms from the same e^-|d| (sigmoid.ts).
 //   3. grad_c = G[c] . O (old O) and O += G^T . H (old H), fused per group of
-//      four targets: the group's rows and sums stay in registers while the
-//      contexts stream past, lane block by lane block.
-//   4. h_c += grad_c (optional: CBOW and the classifier spread grad themselves).
+//      targets: the group's rows and their updates stay in registers while the
+//      contexts stream past, lane block by lane block. Targets go in groups of
+//      four and a last group of up to six (the default five negatives and the
+//      positive in one pass), which also adds grad_c to h_c in place.
+// Memory: G lives in the per-thread scratch as C rows of Tpad floats (T rounded
+// up to whole vectors), so a group's gains for one context are one v128 load.
 import { negative } from "./params";
 import {
   contextRows,
@@ -346,8 +351,8 @@ export function resetLoss(): void {
  *  multiplicities at contextWeights, T distinct output rows at
  *  targetRows[0..targets) (row 0 the positive) with multiplicities at
  *  targetWeights. With `apply`, the input rows take their gradients; otherwise
- *  the gradients (the changes they should take) are left in `grads`, one row per
- *  context. */
+ *  (only for a single context: CBOW's mean, the classifier's bag) the gradient,
+ *  the change it should take, is left in `grads`. */
 export function updateBlock(contexts: i32, targets: i32, lr: f32, grads: usize, apply: bool): void {
   const bytes = rowBytes;
   // G is C x Tpad floats, Tpad = targets rounded up to whole vectors.
@@ -440,12 +445,19 @@ export function updateBlock(contexts: i32, targets: i32, lr: f32, grads: usize, 
       updateGroup(4, t, ctx, contexts, g + (<usize>t << 2), stride, grads, bytes, true, false);
     }
     const gl = g + (<usize>last << 2);
-    if (rest == 1) updateGroup(1, last, ctx, contexts, gl, stride, grads, bytes, pending, apply);
-    else if (rest == 2) updateGroup(2, last, ctx, contexts, gl, stride, grads, bytes, pending, apply);
-    else if (rest == 3) updateGroup(3, last, ctx, contexts, gl, stride, grads, bytes, pending, apply);
-    else if (rest == 4) updateGroup(4, last, ctx, contexts, gl, stride, grads, bytes, pending, apply);
-    else if (rest == 5) updateGroup(5, last, ctx, contexts, gl, stride, grads, bytes, pending, apply);
-    else updateGroup(6, last, ctx, contexts, gl, stride, grads, bytes, pending, apply);
+    // The last group's flags as constants (the hot default, T <= 6, has no pending
+    // part): a run-time flag tested per context and lane block costs ~5%.
+    if (!pending) {
+      if (rest == 1) updateGroup(1, last, ctx, contexts, gl, stride, grads, bytes, false, true);
+      else if (rest == 2) updateGroup(2, last, ctx, contexts, gl, stride, grads, bytes, false, true);
+      else if (rest == 3) updateGroup(3, last, ctx, contexts, gl, stride, grads, bytes, false, true);
+      else if (rest == 4) updateGroup(4, last, ctx, contexts, gl, stride, grads, bytes, false, true);
+      else if (rest == 5) updateGroup(5, last, ctx, contexts, gl, stride, grads, bytes, false, true);
+      else updateGroup(6, last, ctx, contexts, gl, stride, grads, bytes, false, true);
+    } else if (rest == 3) updateGroup(3, last, ctx, contexts, gl, stride, grads, bytes, true, true);
+    else if (rest == 4) updateGroup(4, last, ctx, contexts, gl, stride, grads, bytes, true, true);
+    else if (rest == 5) updateGroup(5, last, ctx, contexts, gl, stride, grads, bytes, true, true);
+    else updateGroup(6, last, ctx, contexts, gl, stride, grads, bytes, true, true);
   }
 }
 
