@@ -23,6 +23,8 @@ export let hiddenRow: usize = 0;
 /** MAX_BATCH gradient rows (CBOW uses the first; shared negatives all). */
 export let gradRow: usize = 0;
 export let queryRow: usize = 0;
+/** A row of zeros: the padding target of a step (its updates stay 0: gain 0). */
+export let zeroRow: usize = 0;
 export let targetRows: usize = 0;
 /** Multiplicity of each target (a noise word drawn twice counts twice). */
 export let targetWeights: usize = 0;
@@ -56,11 +58,18 @@ export function setTables(
   rowBytes = <usize>floatsPerRow << 2;
 }
 
+/** A step takes its targets (the positive and up to MAX_NEGATIVE noise words) in
+ *  groups of six, the last padded with the zero row (sgns.ts); each group has
+ *  eight floats (two vectors) of gains per context. */
+export const MAX_GROUPS: i32 = (MAX_NEGATIVE + 1 + 5) / 6;
+export const MAX_TARGETS: i32 = 6 * MAX_GROUPS;
+const GAINS_BYTES: usize = 32 * <usize>MAX_BATCH * <usize>MAX_GROUPS;
+
 /** Bytes of scratch one thread needs for rows of `floatsPerRow`. */
 export function scratchBytes(floatsPerRow: i32): usize {
   const row = <usize>floatsPerRow << 2;
-  return (2 + <usize>MAX_BATCH) * row + 8 * <usize>(MAX_NEGATIVE + 1) +
-    4 * <usize>MAX_BATCH * <usize>(MAX_NEGATIVE + 1) + 8 * <usize>MAX_BATCH +
+  return (3 + <usize>MAX_BATCH) * row + 8 * <usize>MAX_TARGETS +
+    GAINS_BYTES + 8 * <usize>MAX_BATCH +
     4 * <usize>MAX_SENTENCE;
 }
 
@@ -69,11 +78,13 @@ export function setScratch(ptr: usize): void {
   hiddenRow = ptr;
   queryRow = hiddenRow + rowBytes;
   gradRow = queryRow + rowBytes;
-  targetRows = gradRow + <usize>MAX_BATCH * rowBytes;
-  targetWeights = targetRows + 4 * <usize>(MAX_NEGATIVE + 1);
-  gains = targetWeights + 4 * <usize>(MAX_NEGATIVE + 1);
-  // gains: G, MAX_BATCH x (MAX_NEGATIVE + 1) floats at most (16-byte aligned)
-  contextRows = gains + 4 * <usize>MAX_BATCH * <usize>(MAX_NEGATIVE + 1);
+  zeroRow = gradRow + <usize>MAX_BATCH * rowBytes;
+  memory.fill(zeroRow, 0, rowBytes);
+  targetRows = zeroRow + rowBytes;
+  targetWeights = targetRows + 4 * <usize>MAX_TARGETS;
+  gains = targetWeights + 4 * <usize>MAX_TARGETS;
+  // gains: G, MAX_BATCH x MAX_GROUPS x 8 floats at most (16-byte aligned)
+  contextRows = gains + GAINS_BYTES;
   contextWeights = contextRows + 4 * <usize>MAX_BATCH;
   sentence = contextWeights + 4 * <usize>MAX_BATCH;
 }

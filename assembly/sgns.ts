@@ -6,16 +6,16 @@
 // contexts at once; per-pair skip-gram, CBOW (h = the window mean) and the
 // classifier pass C = 1. The step is three small dense products over the C x T
 // block, register-blocked so that every SIMD load feeds several FMAs:
-//   1. D = H . O^T: two contexts x up to six targets per sweep of the lanes.
+//   1. D = H . O^T: two contexts x six targets per sweep of the lanes.
 //   2. G = (labels - sigma(D)) * lr * multiplicities, four targets per vector,
 //      with the loss terms from the same e^-|d| (sigmoid.ts).
 //   3. grad_c = G[c] . O (old O) and O += G^T . H (old H), fused per group of
-//      targets: the group's rows and their updates stay in registers while the
-//      contexts stream past, lane block by lane block. Targets go in groups of
-//      four and a last group of up to six (the default five negatives and the
-//      positive in one pass), which also adds grad_c to h_c in place.
-// Memory: G lives in the per-thread scratch as C rows of Tpad floats (T rounded
-// up to whole vectors), so a group's gains for one context are one v128 load.
+//      six targets: the group's rows and their updates stay in registers while
+//      the contexts stream past, lane block by lane block; the last group also
+//      adds grad_c to h_c in place.
+// Targets go in groups of six (the default: the positive and five noise words,
+// one group), the last padded with a zero row, so every loop has one fixed shape
+// (no per-lane-block tests of the group's size).
 import { negative } from "./params";
 import {
   contextRows,
@@ -25,10 +25,11 @@ import {
   rowBytes,
   targetRows,
   targetWeights,
+  zeroRow,
 } from "./model";
 import { drawNoise } from "./sampler";
 import { expNegAbs, logSigmoid, sigmoidWith, softplusWith } from "./sigmoid";
-import { dot, madd, zero } from "./simd";
+import { dot, madd } from "./simd";
 
 /** Sum of -objective over this instance's steps, and the number of steps. f64 so
  *  that millions of small terms do not lose precision. */
@@ -93,25 +94,14 @@ export function resetLoss(): void {
   return f32x4.add(v128.shuffle<f32>(s01, s23, 0, 1, 4, 5), v128.shuffle<f32>(s01, s23, 2, 3, 6, 7));
 }
 
-/** Row k of the group of targets starting at t0 (k < the group's size). */
+/** h0 . r_k and h1 . r_k for the six rows of the group starting at target t0,
+ *  into out0 and out1 (two vectors each: [d0 d1 d2 d3] [d4 d5 0 0]). Each lane
+ *  block of a row is loaded once for two FMAs; the twelve accumulators are
+ *  independent chains, enough to hide the FMA latency. */
 // @ts-ignore: decorator
-@inline function targetRow(t0: i32, k: i32): usize {
-  return rowAt(targetRows, t0 + k);
-}
-
-/** h0 . r_k and h1 . r_k for the n <= 6 rows of the group starting at target t0,
- *  into out0 and out1 (lanes k >= n are 0; rows 4 and 5 go to the next vector).
- *  n is a constant at every call site, so the unused rows' code folds away. Each
- *  lane block of a row is loaded once for two FMAs; the accumulators are
- *  independent chains (eight for four rows), enough to hide the FMA latency. */
-// @ts-ignore: decorator
-@inline function dots2(
-  n: i32, t0: i32, h0: usize, h1: usize, bytes: usize, out0: usize, out1: usize,
-): void {
-  const r0 = targetRow(t0, 0);
-  const r1 = n > 1 ? targetRow(t0, 1) : r0, r2 = n > 2 ? targetRow(t0, 2) : r0;
-  const r3 = n > 3 ? targetRow(t0, 3) : r0, r4 = n > 4 ? targetRow(t0, 4) : r0;
-  const r5 = n > 5 ? targetRow(t0, 5) : r0;
+@inline function dots2(t0: i32, h0: usize, h1: usize, bytes: usize, out0: usize, out1: usize): void {
+  const r0 = rowAt(targetRows, t0), r1 = rowAt(targetRows, t0 + 1), r2 = rowAt(targetRows, t0 + 2);
+  const r3 = rowAt(targetRows, t0 + 3), r4 = rowAt(targetRows, t0 + 4), r5 = rowAt(targetRows, t0 + 5);
   const z = f32x4.splat(0);
   let a0 = z, a1 = z, a2 = z, a3 = z, a4 = z, a5 = z;
   let b0 = z, b1 = z, b2 = z, b3 = z, b4 = z, b5 = z;
@@ -120,48 +110,34 @@ export function resetLoss(): void {
     let o = v128.load(r0 + i);
     a0 = madd(x, o, a0);
     b0 = madd(y, o, b0);
-    if (n > 1) {
-      o = v128.load(r1 + i);
-      a1 = madd(x, o, a1);
-      b1 = madd(y, o, b1);
-    }
-    if (n > 2) {
-      o = v128.load(r2 + i);
-      a2 = madd(x, o, a2);
-      b2 = madd(y, o, b2);
-    }
-    if (n > 3) {
-      o = v128.load(r3 + i);
-      a3 = madd(x, o, a3);
-      b3 = madd(y, o, b3);
-    }
-    if (n > 4) {
-      o = v128.load(r4 + i);
-      a4 = madd(x, o, a4);
-      b4 = madd(y, o, b4);
-    }
-    if (n > 5) {
-      o = v128.load(r5 + i);
-      a5 = madd(x, o, a5);
-      b5 = madd(y, o, b5);
-    }
+    o = v128.load(r1 + i);
+    a1 = madd(x, o, a1);
+    b1 = madd(y, o, b1);
+    o = v128.load(r2 + i);
+    a2 = madd(x, o, a2);
+    b2 = madd(y, o, b2);
+    o = v128.load(r3 + i);
+    a3 = madd(x, o, a3);
+    b3 = madd(y, o, b3);
+    o = v128.load(r4 + i);
+    a4 = madd(x, o, a4);
+    b4 = madd(y, o, b4);
+    o = v128.load(r5 + i);
+    a5 = madd(x, o, a5);
+    b5 = madd(y, o, b5);
   }
   v128.store(out0, sum4(a0, a1, a2, a3));
+  v128.store(out0, sum4(a4, a5, z, z), 16);
   v128.store(out1, sum4(b0, b1, b2, b3));
-  if (n > 4) {
-    v128.store(out0, sum4(a4, a5, z, z), 16);
-    v128.store(out1, sum4(b4, b5, z, z), 16);
-  }
+  v128.store(out1, sum4(b4, b5, z, z), 16);
 }
 
-/** h . r_k for the n <= 6 rows of the group at t0, into out (as dots2); two lane
- *  blocks per sweep, so that a single context also keeps eight or more chains. */
+/** h . r_k for the six rows of the group at t0, into out (as dots2); two lane
+ *  blocks per sweep, so that a single context also keeps twelve chains. */
 // @ts-ignore: decorator
-@inline function dots1(n: i32, t0: i32, h: usize, bytes: usize, out: usize): void {
-  const r0 = targetRow(t0, 0);
-  const r1 = n > 1 ? targetRow(t0, 1) : r0, r2 = n > 2 ? targetRow(t0, 2) : r0;
-  const r3 = n > 3 ? targetRow(t0, 3) : r0, r4 = n > 4 ? targetRow(t0, 4) : r0;
-  const r5 = n > 5 ? targetRow(t0, 5) : r0;
+@inline function dots1(t0: i32, h: usize, bytes: usize, out: usize): void {
+  const r0 = rowAt(targetRows, t0), r1 = rowAt(targetRows, t0 + 1), r2 = rowAt(targetRows, t0 + 2);
+  const r3 = rowAt(targetRows, t0 + 3), r4 = rowAt(targetRows, t0 + 4), r5 = rowAt(targetRows, t0 + 5);
   const z = f32x4.splat(0);
   let a0 = z, a1 = z, a2 = z, a3 = z, a4 = z, a5 = z;
   let b0 = z, b1 = z, b2 = z, b3 = z, b4 = z, b5 = z;
@@ -170,54 +146,41 @@ export function resetLoss(): void {
     const x = v128.load(h + i), y = v128.load(h + i, 16);
     a0 = madd(x, v128.load(r0 + i), a0);
     b0 = madd(y, v128.load(r0 + i, 16), b0);
-    if (n > 1) {
-      a1 = madd(x, v128.load(r1 + i), a1);
-      b1 = madd(y, v128.load(r1 + i, 16), b1);
-    }
-    if (n > 2) {
-      a2 = madd(x, v128.load(r2 + i), a2);
-      b2 = madd(y, v128.load(r2 + i, 16), b2);
-    }
-    if (n > 3) {
-      a3 = madd(x, v128.load(r3 + i), a3);
-      b3 = madd(y, v128.load(r3 + i, 16), b3);
-    }
-    if (n > 4) {
-      a4 = madd(x, v128.load(r4 + i), a4);
-      b4 = madd(y, v128.load(r4 + i, 16), b4);
-    }
-    if (n > 5) {
-      a5 = madd(x, v128.load(r5 + i), a5);
-      b5 = madd(y, v128.load(r5 + i, 16), b5);
-    }
+    a1 = madd(x, v128.load(r1 + i), a1);
+    b1 = madd(y, v128.load(r1 + i, 16), b1);
+    a2 = madd(x, v128.load(r2 + i), a2);
+    b2 = madd(y, v128.load(r2 + i, 16), b2);
+    a3 = madd(x, v128.load(r3 + i), a3);
+    b3 = madd(y, v128.load(r3 + i, 16), b3);
+    a4 = madd(x, v128.load(r4 + i), a4);
+    b4 = madd(y, v128.load(r4 + i, 16), b4);
+    a5 = madd(x, v128.load(r5 + i), a5);
+    b5 = madd(y, v128.load(r5 + i, 16), b5);
   }
   if (i < bytes) {
     const x = v128.load(h + i);
     a0 = madd(x, v128.load(r0 + i), a0);
-    if (n > 1) a1 = madd(x, v128.load(r1 + i), a1);
-    if (n > 2) a2 = madd(x, v128.load(r2 + i), a2);
-    if (n > 3) a3 = madd(x, v128.load(r3 + i), a3);
-    if (n > 4) a4 = madd(x, v128.load(r4 + i), a4);
-    if (n > 5) a5 = madd(x, v128.load(r5 + i), a5);
+    a1 = madd(x, v128.load(r1 + i), a1);
+    a2 = madd(x, v128.load(r2 + i), a2);
+    a3 = madd(x, v128.load(r3 + i), a3);
+    a4 = madd(x, v128.load(r4 + i), a4);
+    a5 = madd(x, v128.load(r5 + i), a5);
   }
   v128.store(out, sum4(f32x4.add(a0, b0), f32x4.add(a1, b1), f32x4.add(a2, b2), f32x4.add(a3, b3)));
-  if (n > 4) v128.store(out, sum4(f32x4.add(a4, b4), f32x4.add(a5, b5), z, z), 16);
+  v128.store(out, sum4(f32x4.add(a4, b4), f32x4.add(a5, b5), z, z), 16);
 }
 
-/** Step 3 for one context h (C = 1) and the group of n <= 6 targets at t0, gains
+/** Step 3 for one context h (C = 1) and the group of six targets at t0, gains
  *  splatted once outside the lane loop: o_k += g_k h (old h), and the gradient
- *  acc = grad + sum_k g_k o_k (old o_k) either goes back to `grad` or, in the
+ *  acc = (pending part) + sum_k g_k o_k (old o_k) goes to `grad` or, in the
  *  block's last group with `apply`, straight into h. */
 // @ts-ignore: decorator
 @inline function updateGroup1(
-  n: i32, t0: i32, h: usize, grad: usize, bytes: usize, pending: bool, apply: bool,
+  t0: i32, gk: usize, h: usize, grad: usize, bytes: usize, pending: bool, apply: bool,
 ): void {
-  const r0 = targetRow(t0, 0);
-  const r1 = n > 1 ? targetRow(t0, 1) : r0, r2 = n > 2 ? targetRow(t0, 2) : r0;
-  const r3 = n > 3 ? targetRow(t0, 3) : r0, r4 = n > 4 ? targetRow(t0, 4) : r0;
-  const r5 = n > 5 ? targetRow(t0, 5) : r0;
-  const gv = v128.load(gains + (<usize>t0 << 2));
-  const gw = n > 4 ? v128.load(gains + (<usize>t0 << 2), 16) : gv;
+  const r0 = rowAt(targetRows, t0), r1 = rowAt(targetRows, t0 + 1), r2 = rowAt(targetRows, t0 + 2);
+  const r3 = rowAt(targetRows, t0 + 3), r4 = rowAt(targetRows, t0 + 4), r5 = rowAt(targetRows, t0 + 5);
+  const gv = v128.load(gk), gw = v128.load(gk, 16);
   const g0 = v128.shuffle<f32>(gv, gv, 0, 0, 0, 0), g1 = v128.shuffle<f32>(gv, gv, 1, 1, 1, 1);
   const g2 = v128.shuffle<f32>(gv, gv, 2, 2, 2, 2), g3 = v128.shuffle<f32>(gv, gv, 3, 3, 3, 3);
   const g4 = v128.shuffle<f32>(gw, gw, 0, 0, 0, 0), g5 = v128.shuffle<f32>(gw, gw, 1, 1, 1, 1);
@@ -226,60 +189,46 @@ export function resetLoss(): void {
     const o0 = v128.load(r0 + i);
     let acc = pending ? madd(g0, o0, v128.load(grad + i)) : f32x4.mul(g0, o0);
     v128.store(r0 + i, madd(g0, x, o0));
-    if (n > 1) {
-      const o1 = v128.load(r1 + i);
-      acc = madd(g1, o1, acc);
-      v128.store(r1 + i, madd(g1, x, o1));
-    }
-    if (n > 2) {
-      const o2 = v128.load(r2 + i);
-      acc = madd(g2, o2, acc);
-      v128.store(r2 + i, madd(g2, x, o2));
-    }
-    if (n > 3) {
-      const o3 = v128.load(r3 + i);
-      acc = madd(g3, o3, acc);
-      v128.store(r3 + i, madd(g3, x, o3));
-    }
-    if (n > 4) {
-      const o4 = v128.load(r4 + i);
-      acc = madd(g4, o4, acc);
-      v128.store(r4 + i, madd(g4, x, o4));
-    }
-    if (n > 5) {
-      const o5 = v128.load(r5 + i);
-      acc = madd(g5, o5, acc);
-      v128.store(r5 + i, madd(g5, x, o5));
-    }
+    const o1 = v128.load(r1 + i);
+    acc = madd(g1, o1, acc);
+    v128.store(r1 + i, madd(g1, x, o1));
+    const o2 = v128.load(r2 + i);
+    acc = madd(g2, o2, acc);
+    v128.store(r2 + i, madd(g2, x, o2));
+    const o3 = v128.load(r3 + i);
+    acc = madd(g3, o3, acc);
+    v128.store(r3 + i, madd(g3, x, o3));
+    const o4 = v128.load(r4 + i);
+    acc = madd(g4, o4, acc);
+    v128.store(r4 + i, madd(g4, x, o4));
+    const o5 = v128.load(r5 + i);
+    acc = madd(g5, o5, acc);
+    v128.store(r5 + i, madd(g5, x, o5));
     if (apply) v128.store(h + i, f32x4.add(x, acc));
     else v128.store(grad + i, acc);
   }
 }
 
-/** Step 3 for C > 1 contexts and the group of n <= 6 targets at t0. The group's
- *  rows and their updates stay in registers while the contexts stream past, lane
- *  block by lane block; G[c][t0..] is one or two loads (at g + c * stride). Each
- *  context's gradient acc = its pending part (if `pending`) + sum_k g_ck o_k goes
- *  to its grads row, or, in the block's last group with `apply`, straight into the
- *  context row: contexts are distinct rows, so no later context reads it. */
+/** Step 3 for C > 1 contexts and the group of six targets at t0. The group's rows
+ *  and their updates stay in registers while the contexts stream past, lane block
+ *  by lane block; G[c][group] is two loads (at gk + c * stride). Each context's
+ *  gradient acc = (pending part) + sum_k g_ck o_k goes to its grads row or, in the
+ *  block's last group with `apply`, straight into the context row: contexts are
+ *  distinct rows, so no later context reads it. pending and apply are constants at
+ *  each call site (a run-time test per context and lane block costs ~5%). */
 // @ts-ignore: decorator
 @inline function updateGroup(
-  n: i32, t0: i32, ctx: usize, contexts: i32, g: usize, stride: usize, grads: usize,
-  bytes: usize, pending: bool, apply: bool,
+  t0: i32, gk: usize, ctx: usize, contexts: i32, stride: usize, grads: usize, bytes: usize,
+  pending: bool, apply: bool,
 ): void {
-  const r0 = targetRow(t0, 0);
-  const r1 = n > 1 ? targetRow(t0, 1) : r0, r2 = n > 2 ? targetRow(t0, 2) : r0;
-  const r3 = n > 3 ? targetRow(t0, 3) : r0, r4 = n > 4 ? targetRow(t0, 4) : r0;
-  const r5 = n > 5 ? targetRow(t0, 5) : r0;
-  const z = f32x4.splat(0);
+  const r0 = rowAt(targetRows, t0), r1 = rowAt(targetRows, t0 + 1), r2 = rowAt(targetRows, t0 + 2);
+  const r3 = rowAt(targetRows, t0 + 3), r4 = rowAt(targetRows, t0 + 4), r5 = rowAt(targetRows, t0 + 5);
   for (let i: usize = 0; i < bytes; i += 16) {
-    const o0 = v128.load(r0 + i);
-    const o1 = n > 1 ? v128.load(r1 + i) : z, o2 = n > 2 ? v128.load(r2 + i) : z;
-    const o3 = n > 3 ? v128.load(r3 + i) : z, o4 = n > 4 ? v128.load(r4 + i) : z;
-    const o5 = n > 5 ? v128.load(r5 + i) : z;
+    const o0 = v128.load(r0 + i), o1 = v128.load(r1 + i), o2 = v128.load(r2 + i);
+    const o3 = v128.load(r3 + i), o4 = v128.load(r4 + i), o5 = v128.load(r5 + i);
     let u0 = o0, u1 = o1, u2 = o2, u3 = o3, u4 = o4, u5 = o5;
     let dst = grads + i;
-    let gc = g;
+    let gc = gk;
     let row = ctx;
     for (let c = 0; c < contexts; c++) {
       const at = <usize>load<u32>(row) + i;
@@ -288,32 +237,22 @@ export function resetLoss(): void {
       const g0 = v128.shuffle<f32>(gv, gv, 0, 0, 0, 0);
       let acc = pending ? madd(g0, o0, v128.load(dst)) : f32x4.mul(g0, o0);
       u0 = madd(g0, x, u0);
-      if (n > 1) {
-        const g1 = v128.shuffle<f32>(gv, gv, 1, 1, 1, 1);
-        acc = madd(g1, o1, acc);
-        u1 = madd(g1, x, u1);
-      }
-      if (n > 2) {
-        const g2 = v128.shuffle<f32>(gv, gv, 2, 2, 2, 2);
-        acc = madd(g2, o2, acc);
-        u2 = madd(g2, x, u2);
-      }
-      if (n > 3) {
-        const g3 = v128.shuffle<f32>(gv, gv, 3, 3, 3, 3);
-        acc = madd(g3, o3, acc);
-        u3 = madd(g3, x, u3);
-      }
-      if (n > 4) {
-        const gw = v128.load(gc, 16);
-        const g4 = v128.shuffle<f32>(gw, gw, 0, 0, 0, 0);
-        acc = madd(g4, o4, acc);
-        u4 = madd(g4, x, u4);
-        if (n > 5) {
-          const g5 = v128.shuffle<f32>(gw, gw, 1, 1, 1, 1);
-          acc = madd(g5, o5, acc);
-          u5 = madd(g5, x, u5);
-        }
-      }
+      const g1 = v128.shuffle<f32>(gv, gv, 1, 1, 1, 1);
+      acc = madd(g1, o1, acc);
+      u1 = madd(g1, x, u1);
+      const g2 = v128.shuffle<f32>(gv, gv, 2, 2, 2, 2);
+      acc = madd(g2, o2, acc);
+      u2 = madd(g2, x, u2);
+      const g3 = v128.shuffle<f32>(gv, gv, 3, 3, 3, 3);
+      acc = madd(g3, o3, acc);
+      u3 = madd(g3, x, u3);
+      const gw = v128.load(gc, 16);
+      const g4 = v128.shuffle<f32>(gw, gw, 0, 0, 0, 0);
+      acc = madd(g4, o4, acc);
+      u4 = madd(g4, x, u4);
+      const g5 = v128.shuffle<f32>(gw, gw, 1, 1, 1, 1);
+      acc = madd(g5, o5, acc);
+      u5 = madd(g5, x, u5);
       if (apply) v128.store(at, f32x4.add(x, acc));
       else v128.store(dst, acc);
       dst += bytes;
@@ -321,11 +260,11 @@ export function resetLoss(): void {
       row += 4;
     }
     v128.store(r0 + i, u0);
-    if (n > 1) v128.store(r1 + i, u1);
-    if (n > 2) v128.store(r2 + i, u2);
-    if (n > 3) v128.store(r3 + i, u3);
-    if (n > 4) v128.store(r4 + i, u4);
-    if (n > 5) v128.store(r5 + i, u5);
+    v128.store(r1 + i, u1);
+    v128.store(r2 + i, u2);
+    v128.store(r3 + i, u3);
+    v128.store(r4 + i, u4);
+    v128.store(r5 + i, u5);
   }
 }
 
@@ -352,54 +291,42 @@ export function resetLoss(): void {
  *  targetRows[0..targets) (row 0 the positive) with multiplicities at
  *  targetWeights. With `apply`, the input rows take their gradients; otherwise
  *  (only for a single context: CBOW's mean, the classifier's bag) the gradient,
- *  the change it should take, is left in `grads`. */
+ *  the change it should take, is left in `grads`.
+ *  Targets go in groups of six (the default: the positive and five noise words,
+ *  one group), the last padded with the zero row at multiplicity 0, whose dot
+ *  products and gains are 0, so it stays 0. G holds per context one row of eight
+ *  floats per group (six used), so a group's gains are two aligned loads. */
 export function updateBlock(contexts: i32, targets: i32, lr: f32, grads: usize, apply: bool): void {
   const bytes = rowBytes;
-  // G is C x Tpad floats, Tpad = targets rounded up to whole vectors.
-  const vectors = (targets + 3) >> 2;
-  const stride = <usize>vectors << 4;
-  for (let t = targets; t < vectors << 2; t++) store<f32>(targetWeights + (<usize>t << 2), 0);
-  // Targets in groups of four, except the last group, which takes 1..6 (a window's
-  // positive and five negatives in one pass).
-  const early = targets > 6 ? (targets - 3) >> 2 : 0;
-  const last = early << 2;
-  const rest = targets - last;
+  const groups = (targets + 5) / 6;
+  const padded = groups * 6;
+  for (let t = targets; t < padded; t++) {
+    store<u32>(targetRows + (<usize>t << 2), <u32>zeroRow);
+    store<f32>(targetWeights + (<usize>t << 2), 0);
+  }
+  const stride = <usize>groups << 5; // bytes of G per context
 
   // 1. D = H . O^T, two contexts at a time.
   let c = 0;
   for (; c + 2 <= contexts; c += 2) {
     const h0 = rowAt(contextRows, c), h1 = rowAt(contextRows, c + 1);
     const out = gains + <usize>c * stride;
-    for (let t = 0; t < last; t += 4) {
-      dots2(4, t, h0, h1, bytes, out + (<usize>t << 2), out + stride + (<usize>t << 2));
+    for (let g = 0; g < groups; g++) {
+      dots2(g * 6, h0, h1, bytes, out + (<usize>g << 5), out + stride + (<usize>g << 5));
     }
-    const at = out + (<usize>last << 2);
-    if (rest == 1) dots2(1, last, h0, h1, bytes, at, at + stride);
-    else if (rest == 2) dots2(2, last, h0, h1, bytes, at, at + stride);
-    else if (rest == 3) dots2(3, last, h0, h1, bytes, at, at + stride);
-    else if (rest == 4) dots2(4, last, h0, h1, bytes, at, at + stride);
-    else if (rest == 5) dots2(5, last, h0, h1, bytes, at, at + stride);
-    else dots2(6, last, h0, h1, bytes, at, at + stride);
   }
   if (c < contexts) {
     const h = rowAt(contextRows, c);
     const out = gains + <usize>c * stride;
-    for (let t = 0; t < last; t += 4) dots1(4, t, h, bytes, out + (<usize>t << 2));
-    const at = out + (<usize>last << 2);
-    if (rest == 1) dots1(1, last, h, bytes, at);
-    else if (rest == 2) dots1(2, last, h, bytes, at);
-    else if (rest == 3) dots1(3, last, h, bytes, at);
-    else if (rest == 4) dots1(4, last, h, bytes, at);
-    else if (rest == 5) dots1(5, last, h, bytes, at);
-    else dots1(6, last, h, bytes, at);
+    for (let g = 0; g < groups; g++) dots1(g * 6, h, bytes, out + (<usize>g << 5));
   }
 
-  // 2. Gains and loss terms, a vector of four targets at a time, times both
-  //    multiplicities. The positive is lane 0 of vector 0: its label is 1 and its
-  //    loss is softplus(-d).
+  // 2. Gains and loss terms, four targets at a time, times both multiplicities.
+  //    The positive is target 0: its label is 1 and its loss is softplus(-d).
   const rate = f32x4.splat(lr);
   const positiveLabel = f32x4.replace_lane(f32x4.splat(0), 0, 1);
   const positiveSign = f32x4.replace_lane(f32x4.splat(1), 0, -1);
+  const firstTwo = i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(0), 0, -1), 1, -1);
   let loss = f32x4.splat(0);
   let steps: f32 = 0;
   for (let k = 0; k < contexts; k++) {
@@ -407,15 +334,21 @@ export function updateBlock(contexts: i32, targets: i32, lr: f32, grads: usize, 
     const times = load<f32>(contextWeights + (<usize>k << 2));
     steps += times;
     const scale = f32x4.mul(rate, f32x4.splat(times));
-    for (let t = 0; t < vectors; t++) {
-      const at = row + (<usize>t << 4);
-      const d = v128.load(at);
-      const weight = v128.load(targetWeights + (<usize>t << 4));
-      const label = t == 0 ? positiveLabel : f32x4.splat(0);
-      const signed = t == 0 ? f32x4.mul(d, positiveSign) : d;
-      const e = expNegAbs(d); // = e^-|signed|
-      v128.store(at, f32x4.mul(f32x4.mul(f32x4.sub(label, sigmoidWith(d, e)), scale), weight));
-      loss = madd(softplusWith(signed, e), f32x4.mul(weight, f32x4.splat(times)), loss);
+    for (let g = 0; g < groups; g++) {
+      const weights = targetWeights + <usize>(g * 24);
+      for (let half = 0; half < 2; half++) {
+        const at = row + (<usize>g << 5) + (<usize>half << 4);
+        const d = v128.load(at);
+        // Targets 6g..6g+3, then 6g+4, 6g+5 (the next group's weights masked off).
+        let weight = v128.load(weights + (<usize>half << 4));
+        if (half == 1) weight = v128.and(weight, firstTwo);
+        const first = g == 0 && half == 0;
+        const label = first ? positiveLabel : f32x4.splat(0);
+        const signed = first ? f32x4.mul(d, positiveSign) : d;
+        const e = expNegAbs(d); // = e^-|signed|
+        v128.store(at, f32x4.mul(f32x4.mul(f32x4.sub(label, sigmoidWith(d, e)), scale), weight));
+        loss = madd(softplusWith(signed, e), f32x4.mul(weight, f32x4.splat(times)), loss);
+      }
     }
   }
   addLoss(
@@ -424,41 +357,29 @@ export function updateBlock(contexts: i32, targets: i32, lr: f32, grads: usize, 
     <i32>steps,
   );
 
-  // 3. Input gradients and output updates, group by group. Early groups add their
-  //    part of each gradient to `grads`; the last group completes it and, with
-  //    `apply`, writes it into the context row itself.
-  const pending = early > 0;
-  if (pending) zero(grads, <usize>contexts * bytes);
+  // 3. Input gradients and output updates, group by group: the first group writes
+  //    each context's gradient, later ones add to it, and the last completes it
+  //    and, with `apply`, writes it into the context row itself.
+  const lastGroup = groups - 1;
   if (contexts == 1) {
     const h = rowAt(contextRows, 0);
-    for (let t = 0; t < last; t += 4) updateGroup1(4, t, h, grads, bytes, true, false);
-    if (rest == 1) updateGroup1(1, last, h, grads, bytes, pending, apply);
-    else if (rest == 2) updateGroup1(2, last, h, grads, bytes, pending, apply);
-    else if (rest == 3) updateGroup1(3, last, h, grads, bytes, pending, apply);
-    else if (rest == 4) updateGroup1(4, last, h, grads, bytes, pending, apply);
-    else if (rest == 5) updateGroup1(5, last, h, grads, bytes, pending, apply);
-    else updateGroup1(6, last, h, grads, bytes, pending, apply);
-  } else {
-    const ctx = contextRows;
-    const g = gains;
-    for (let t = 0; t < last; t += 4) {
-      updateGroup(4, t, ctx, contexts, g + (<usize>t << 2), stride, grads, bytes, true, false);
+    for (let g = 0; g < lastGroup; g++) {
+      updateGroup1(g * 6, gains + (<usize>g << 5), h, grads, bytes, g > 0, false);
     }
-    const gl = g + (<usize>last << 2);
-    // The last group's flags as constants (the hot default, T <= 6, has no pending
-    // part): a run-time flag tested per context and lane block costs ~5%.
-    if (!pending) {
-      if (rest == 1) updateGroup(1, last, ctx, contexts, gl, stride, grads, bytes, false, true);
-      else if (rest == 2) updateGroup(2, last, ctx, contexts, gl, stride, grads, bytes, false, true);
-      else if (rest == 3) updateGroup(3, last, ctx, contexts, gl, stride, grads, bytes, false, true);
-      else if (rest == 4) updateGroup(4, last, ctx, contexts, gl, stride, grads, bytes, false, true);
-      else if (rest == 5) updateGroup(5, last, ctx, contexts, gl, stride, grads, bytes, false, true);
-      else updateGroup(6, last, ctx, contexts, gl, stride, grads, bytes, false, true);
-    } else if (rest == 3) updateGroup(3, last, ctx, contexts, gl, stride, grads, bytes, true, true);
-    else if (rest == 4) updateGroup(4, last, ctx, contexts, gl, stride, grads, bytes, true, true);
-    else if (rest == 5) updateGroup(5, last, ctx, contexts, gl, stride, grads, bytes, true, true);
-    else updateGroup(6, last, ctx, contexts, gl, stride, grads, bytes, true, true);
+    updateGroup1(lastGroup * 6, gains + (<usize>lastGroup << 5), h, grads, bytes, lastGroup > 0, apply);
+    return;
   }
+  const ctx = contextRows;
+  if (lastGroup == 0) {
+    updateGroup(0, gains, ctx, contexts, stride, grads, bytes, false, true);
+    return;
+  }
+  updateGroup(0, gains, ctx, contexts, stride, grads, bytes, false, false);
+  for (let g = 1; g < lastGroup; g++) {
+    updateGroup(g * 6, gains + (<usize>g << 5), ctx, contexts, stride, grads, bytes, true, false);
+  }
+  const gl = gains + (<usize>lastGroup << 5);
+  updateGroup(lastGroup * 6, gl, ctx, contexts, stride, grads, bytes, true, true);
 }
 
 /** Makes input row `row` the block's only context (multiplicity 1). */
