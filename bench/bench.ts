@@ -14,6 +14,7 @@ import {
   parseNumber,
   UsageError,
 } from "./args.ts";
+import { fileExists } from "../src/io/files.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -197,15 +198,6 @@ interface Measured {
 
 const TIME = "/usr/bin/time";
 let haveTime = false;
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function onPath(name: string): Promise<string | undefined> {
   for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
@@ -820,7 +812,7 @@ function log(message: string): void {
 }
 
 async function gensimAvailable(tmp: string): Promise<string | undefined> {
-  if (!(await exists("/usr/bin/python3"))) return "/usr/bin/python3 not found";
+  if (!(await fileExists("/usr/bin/python3"))) return "/usr/bin/python3 not found";
   const m = await run(["/usr/bin/python3", "-c", "import gensim; print(gensim.__version__)"], {
     tmp,
   });
@@ -891,7 +883,7 @@ async function main(): Promise<void> {
 
   const root = decodeURIComponent(new URL("..", import.meta.url).pathname).replace(/\/$/, "");
   const dataDir = o.data ?? `${root}/../shared/data`;
-  if (!(await exists(dataDir))) {
+  if (!(await fileExists(dataDir))) {
     throw new Error(
       `the shared data folder ${dataDir} is missing: the bench needs its corpus and evaluation ` +
         `sets (corpus/en-mixed.txt, eval/questions-words.txt, eval/wordsim353.tsv); ` +
@@ -902,7 +894,7 @@ async function main(): Promise<void> {
   const wordsim = `${dataDir}/eval/wordsim353.tsv`;
   const fullCorpus = o.corpus ?? `${dataDir}/corpus/en-mixed.txt`;
   for (const p of [questions, wordsim, fullCorpus]) {
-    if (!(await exists(p))) throw new Error(`${p} is missing: the bench needs it`);
+    if (!(await fileExists(p))) throw new Error(`${p} is missing: the bench needs it`);
   }
   const fullCorpusReal = await Deno.realPath(fullCorpus);
 
@@ -928,7 +920,7 @@ async function main(): Promise<void> {
     };
 
     // Which tools can run.
-    haveTime = await exists(TIME);
+    haveTime = await fileExists(TIME);
     if (!haveTime) {
       log(
         `notice: ${TIME} is missing, so peak memory is not measured ` +

@@ -19,6 +19,7 @@ import {
   type Vectors,
   vectorsFromBytes,
 } from "../src/mod.ts";
+import { fileExists } from "../src/io/files.ts";
 
 function flag(name: string, fallback: string): string {
   const i = Deno.args.indexOf(`--${name}`);
@@ -31,17 +32,8 @@ const threads = Number(flag("threads", "1"));
 const evalDir = flag("eval", "../shared/data/eval");
 const RESTRICT = 30000;
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 let model: Model;
-if (await exists(modelPath)) {
+if (await fileExists(modelPath)) {
   console.error(`loading ${modelPath}`);
   model = await loadModel(modelPath);
 } else {

@@ -812,7 +812,7 @@ function referenceTrain(
             const old = block.map((c) => Float64Array.from(model.input[c]));
             const dots = old.map((h) => targets.map((w) => dot(h, model.output[w])));
             dots.forEach((row, c) => row.forEach((f, t) => (loss += times[c] * term(f, t))));
-            steps += contexts.length === 0 ? 0 : times.reduce((a, b) => a + b, 0);
+            steps += times.reduce((a, b) => a + b, 0);
             const gains = dots.map((row, c) => row.map((f, t) => times[c] * gain(f, t)));
             const grads = old.map((h, c) => {
               const g = new Float64Array(h.length);

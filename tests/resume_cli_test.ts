@@ -7,6 +7,7 @@ import { main } from "../src/cli/main.ts";
 import type { CliIO } from "../src/cli/common.ts";
 import { decodeCheckpoint, loadVectors } from "../src/model.ts";
 import { assert, assertEquals, assertGreater, assertStringIncludes } from "./assert.ts";
+import { fileExists } from "../src/io/files.ts";
 
 const TRAIN_TS = new URL("../train.ts", import.meta.url).pathname;
 const dec = new TextDecoder();
@@ -95,15 +96,6 @@ async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
   }
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Settings of every run here: small, one thread (reproducible), several chunks an epoch. */
 const SETTINGS = [
   "--dim",
@@ -136,7 +128,7 @@ Deno.test("resume cli: Ctrl-C writes a checkpoint and exits 130; --resume ends b
     assertStringIncludes(stopped.err, "checkpoint written to out/checkpoint.nsm");
     assertStringIncludes(stopped.err, "resume with: deno task train --resume out/checkpoint.nsm");
     assert(!/\n\s+at /.test(stopped.err), `no stack trace: ${stopped.err}`);
-    assert(!(await exists(`${dir}/out/resumed.vec`)), "no output before the run is complete");
+    assert(!(await fileExists(`${dir}/out/resumed.vec`)), "no output before the run is complete");
     const saved = decodeCheckpoint(await Deno.readFile(`${dir}/out/checkpoint.nsm`));
     assertEquals(saved.checkpoint.config.seed, 7);
     assertEquals(saved.corpus?.name, "corpus.txt");
@@ -160,7 +152,10 @@ Deno.test("resume cli: Ctrl-C writes a checkpoint and exits 130; --resume ends b
     assertStringIncludes(resumed.err, "resuming the run in out/checkpoint.nsm (epoch ");
     assertStringIncludes(resumed.out, "wrote out/resumed.vec");
     assertStringIncludes(resumed.err, "removed the checkpoint out/checkpoint.nsm");
-    assert(!(await exists(`${dir}/out/checkpoint.nsm`)), "the checkpoint is removed at the end");
+    assert(
+      !(await fileExists(`${dir}/out/checkpoint.nsm`)),
+      "the checkpoint is removed at the end",
+    );
 
     const full = await spawn([...base, "--output", "out/full.vec", "-q"], dir);
     assertEquals(full.code, 0, full.err);
@@ -263,8 +258,8 @@ Deno.test("resume cli: a diverging run exits 1, says lower --lr, keeps the last 
         assertEquals(r.code, 1, r.err);
         assertStringIncludes(r.err, "error: training diverged in epoch ");
         assertStringIncludes(r.err, "lower --lr");
-        assert(!(await exists("out/d.vec")), "no output from a diverged run");
-        if (!(await exists("out/checkpoint.nsm"))) continue; // diverged in the first chunk
+        assert(!(await fileExists("out/d.vec")), "no output from a diverged run");
+        if (!(await fileExists("out/checkpoint.nsm"))) continue; // diverged in the first chunk
         assertStringIncludes(r.err, "The last good checkpoint (epoch ");
         assertStringIncludes(r.err, "is kept in out/checkpoint.nsm");
         const { checkpoint } = decodeCheckpoint(await Deno.readFile("out/checkpoint.nsm"));
