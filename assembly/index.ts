@@ -21,6 +21,7 @@ import { gradRow, inputRow, outputRow, targetRows, targetWeights } from "./model
 
 export { MAX_NEGATIVE, MAX_SENTENCE, scratchBytes, setScratch, setTables } from "./model";
 export { setParams } from "./params";
+export { mergeLocalRows, setLocalRows } from "./local_rows";
 export { setExact } from "./sigmoid";
 export { countKept, sampleNoise } from "./sampler";
 export { initRows } from "./init";

@@ -56,6 +56,7 @@ export function setTables(
   vocabSize = words;
   rowFloats = floatsPerRow;
   rowBytes = <usize>floatsPerRow << 2;
+  localWords = 0;
 }
 
 /** A step takes its targets (the positive and up to MAX_NEGATIVE noise words) in
@@ -94,7 +95,15 @@ export function setScratch(ptr: usize): void {
   return inputTable + <usize>word * rowBytes;
 }
 
+/** A training thread's own copies of the output rows of words 0..localWords-1
+ *  (the most frequent: ids are sorted by count), merged into outputTable by
+ *  local_rows.ts, and those rows as of the last merge. localWords 0 (the
+ *  default, and always on one thread): none. */
+export let localOutput: usize = 0;
+export let localOutputBase: usize = 0;
+export let localWords: u32 = 0;
+
 // @ts-ignore: decorator
 @inline export function outputRow(word: u32): usize {
-  return outputTable + <usize>word * rowBytes;
+  return select<usize>(localOutput, outputTable, word < localWords) + <usize>word * rowBytes;
 }

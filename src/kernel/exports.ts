@@ -20,6 +20,8 @@ export interface KernelExports {
     plannedWords: number,
   ): void;
   setExact(on: number): void;
+  setLocalRows(block: number, words: number): void;
+  mergeLocalRows(): void;
   seed(state: bigint): void;
   rngState(): bigint;
   initRows(table: number, first: number, count: number, dim: number, uniform: number): void;

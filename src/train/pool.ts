@@ -1,9 +1,12 @@
 // Hogwild training on several threads: every worker instantiates the threaded
 // kernel against one shared WebAssembly.Memory and updates the same tables
 // without locks (sparse updates rarely collide; word2vec, gensim and fastText
-// all train this way). The main thread reads the corpus and writes chunks of
-// ids into per-worker buffers in shared memory (two per worker, so one can be
-// filled while the other trains); only small messages cross threads.
+// all train this way). The exception is the output rows of the most frequent
+// words, which every window's noise draws hit: each worker trains its own copy
+// of those and merges it into the shared table after every chunk, under a lock
+// (assembly/local_rows.ts says why). The main thread reads the corpus and writes
+// chunks of ids into per-worker buffers in shared memory (two per worker, so one
+// can be filled while the other trains); only small messages cross threads.
 import type { Kernel } from "../kernel/kernel.ts";
 import { importNode } from "../runtime/node.ts";
 
@@ -19,6 +22,9 @@ export interface WorkerInit {
     rowFloats: number;
   };
   scratch: number;
+  /** The worker's local output rows (two copies of `words` rows:
+   *  assembly/local_rows.ts) and the i32 lock guarding merges into the table. */
+  local: { block: number; words: number; lock: number };
   params: { window: number; negative: number; lr: number; minLr: number; plannedWords: number };
   /** Decimal string of the worker's 64-bit RNG state. */
   seed: string;
@@ -80,6 +86,16 @@ async function spawn(url: URL): Promise<WorkerHandle> {
   };
 }
 
+/** Bytes of one of the two copies of a worker's local output rows, at most: all
+ *  the rows of a small vocabulary, the most frequent words' of a large one (41k
+ *  words at dim 100, 14k at dim 300). So a worker adds at most 32 MiB. */
+export const LOCAL_ROWS_BYTES = 16 << 20;
+
+/** How many output rows (the most frequent words') each worker keeps locally. */
+export function localWords(vocabSize: number, rowFloats: number): number {
+  return Math.min(vocabSize, Math.floor(LOCAL_ROWS_BYTES / (rowFloats * 4)));
+}
+
 export interface ChunkResult {
   seen: number;
   lossSum: number;
@@ -103,21 +119,27 @@ export class ThreadPool {
     readonly onResult: (r: ChunkResult) => void,
   ) {}
 
-  /** Starts `threads` workers; `setup` gives each its init message (minus the
-   *  scratch, allocated here). Resolves once every worker is ready. */
+  /** Starts `threads` workers; `init` gives each its init message (minus the
+   *  scratch and local rows, allocated here). Resolves once every worker is ready. */
   static async start(
     kernel: Kernel,
     threads: number,
     chunkTokens: number,
-    init: (worker: number, scratch: number) => WorkerInit,
+    init: (worker: number) => Omit<WorkerInit, "scratch" | "local">,
     onResult: (r: ChunkResult) => void,
     workerUrl = defaultWorkerUrl(),
   ): Promise<ThreadPool> {
     const pool = new ThreadPool(kernel, onResult);
-    const rowFloats = init(0, 0).tables.rowFloats;
+    const { rowFloats, vocabSize } = init(0).tables;
+    const words = localWords(vocabSize, rowFloats);
+    const arena = kernel.arena;
+    const lock = arena.alloc(4, "the merge lock");
+    arena.i32(lock, 1)[0] = 0;
     const ready: Promise<void>[] = [];
     for (let w = 0; w < threads; w++) {
-      const scratch = kernel.arena.alloc(kernel.exports.scratchBytes(rowFloats), "worker scratch");
+      const scratch = arena.alloc(kernel.exports.scratchBytes(rowFloats), "worker scratch");
+      const block = arena.alloc(2 * words * rowFloats * 4, "a worker's local output rows");
+      const local = { block, words, lock };
       const worker = await spawn(workerUrl);
       for (let b = 0; b < 2; b++) {
         const tokens = kernel.arena.alloc(chunkTokens * 4, "worker token buffer");
@@ -140,7 +162,7 @@ export class ThreadPool {
           });
         }),
       );
-      worker.post(init(w, scratch));
+      worker.post({ ...init(w), scratch, local });
     }
     try {
       await Promise.all(ready);

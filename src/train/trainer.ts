@@ -192,7 +192,7 @@ export async function trainWithVocab(
   // One thread: the kernel runs here, synchronously, and the run is reproducible.
   // Several: a pool of workers over the shared memory (Hogwild, not reproducible).
   const pool = threads > 1
-    ? await ThreadPool.start(kernel, threads, config.chunkTokens, (w, scratch) => ({
+    ? await ThreadPool.start(kernel, threads, config.chunkTokens, (w) => ({
       module: kernel.module,
       memory: kernel.memory,
       tables: {
@@ -203,7 +203,6 @@ export async function trainWithVocab(
         vocabSize: vocab.size,
         rowFloats: Kernel.rowFloats(config.dim),
       },
-      scratch,
       params,
       // Each worker has its own stream, derived from the seed and its index.
       seed: BigInt.asUintN(64, BigInt(config.seed) + BigInt(w + 1) * 0x9E3779B97F4A7C15n)

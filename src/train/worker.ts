@@ -32,6 +32,20 @@ async function parentPort(): Promise<Port> {
 const port = await parentPort();
 let kernel: KernelExports | undefined;
 let mode = 0;
+/** The i32 lock (in shared memory) that serialises merges of local rows. */
+let mergeLock: Int32Array | undefined;
+
+/** Adds this worker's changes to its local output rows into the shared table
+ *  (assembly/local_rows.ts), holding the lock so two merges never interleave. */
+function mergeLocalRows(k: KernelExports, lock: Int32Array): void {
+  while (Atomics.compareExchange(lock, 0, 0, 1) !== 0) Atomics.wait(lock, 0, 1);
+  try {
+    k.mergeLocalRows();
+  } finally {
+    Atomics.store(lock, 0, 0);
+    Atomics.notify(lock, 0, 1);
+  }
+}
 
 port.listen((message) => {
   try {
@@ -48,6 +62,11 @@ port.listen((message) => {
       const p = message.params;
       k.setParams(p.window, p.negative, p.lr, p.minLr, p.plannedWords);
       k.seed(BigInt(message.seed));
+      const local = message.local;
+      if (local.words > 0) {
+        k.setLocalRows(local.block, local.words);
+        mergeLock = new Int32Array(message.memory.buffer, local.lock, 1);
+      }
       mode = message.mode;
       kernel = k;
       port.post({ ready: true });
@@ -55,6 +74,7 @@ port.listen((message) => {
     }
     const k = kernel!;
     const seen = k.trainChunk(mode, message.tokens, message.count, message.wordsBefore);
+    if (mergeLock) mergeLocalRows(k, mergeLock);
     const reply: WorkerReply = {
       slot: message.slot,
       seen,
