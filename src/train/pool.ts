@@ -1,13 +1,15 @@
 // Hogwild training on several threads: every worker instantiates the threaded
 // kernel against one shared WebAssembly.Memory and updates the same tables
 // without locks (sparse updates rarely collide; word2vec, gensim and fastText
-// all train this way). The exception is the output rows of the most frequent
-// words, which every window's noise draws hit: each worker trains its own copy
-// of those and merges it into the shared table after every chunk, under a lock
-// (assembly/local_rows.ts says why). The main thread reads the corpus and writes
+// all train this way). The exception, for skip-gram and item2vec, is the output
+// rows of the most frequent words, which every window's noise draws hit: each
+// worker trains its own copy of those and merges it into the shared table after
+// every chunk, under a lock (assembly/local_rows.ts says why; localWords says
+// why not for CBOW). The main thread reads the corpus and writes
 // chunks of ids into per-worker buffers in shared memory (two per worker, so one
 // can be filled while the other trains); only small messages cross threads.
 import type { Kernel } from "../kernel/kernel.ts";
+import { MODE_CBOW } from "../kernel/exports.ts";
 import { importNode } from "../runtime/node.ts";
 
 export interface WorkerInit {
@@ -91,8 +93,15 @@ async function spawn(url: URL): Promise<WorkerHandle> {
  *  words at dim 100, 14k at dim 300). So a worker adds at most 32 MiB. */
 export const LOCAL_ROWS_BYTES = 16 << 20;
 
-/** How many output rows (the most frequent words') each worker keeps locally. */
-export function localWords(vocabSize: number, rowFloats: number): number {
+/** How many output rows (the most frequent words') each worker keeps locally.
+ *  None for CBOW: there, local copies of the most frequent words' rows cost
+ *  about a point of analogy accuracy (two threads on en-mixed: 9.7% against
+ *  10.7% with every row shared, 10.5% on one thread; averaging instead of
+ *  adding the two threads' changes did worse, 8.7%), and keeping the first 1024
+ *  rows shared restored the accuracy but also the contention, so it ran no
+ *  faster than plain Hogwild. Skip-gram and item2vec keep their accuracy. */
+export function localWords(vocabSize: number, rowFloats: number, mode: number): number {
+  if (mode === MODE_CBOW) return 0;
   return Math.min(vocabSize, Math.floor(LOCAL_ROWS_BYTES / (rowFloats * 4)));
 }
 
@@ -130,8 +139,9 @@ export class ThreadPool {
     workerUrl = defaultWorkerUrl(),
   ): Promise<ThreadPool> {
     const pool = new ThreadPool(kernel, onResult);
-    const { rowFloats, vocabSize } = init(0).tables;
-    const words = localWords(vocabSize, rowFloats);
+    const first = init(0);
+    const { rowFloats, vocabSize } = first.tables;
+    const words = localWords(vocabSize, rowFloats, first.mode);
     const arena = kernel.arena;
     const lock = arena.alloc(4, "the merge lock");
     arena.i32(lock, 1)[0] = 0;
