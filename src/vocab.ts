@@ -2,7 +2,10 @@
 // first, ties in order of first appearance), so "the 30,000 most frequent words"
 // is simply ids 0..29,999.
 import type { Corpus } from "./corpus/source.ts";
+import { isSpace } from "./corpus/lines.ts";
+import { MAX_SENTENCE_TOKENS } from "./corpus/sentences.ts";
 import { SENTENCE_END } from "./kernel/exports.ts";
+import { HASH_START, hashSlice, hashStep, WordTable } from "./word_table.ts";
 
 export class Vocab {
   readonly index: Map<string, number>;
@@ -50,47 +53,92 @@ export interface VocabStats {
  *  the counter also records the corpus as provisional ids (SENTENCE_END after each
  *  sentence) while it has at most that many tokens, so the trainer can encode the
  *  corpus by remapping (src/train/encode.ts) instead of reading and hashing it
- *  again; past the limit the recording is dropped. */
+ *  again; past the limit the recording is dropped.
+ *
+ *  Text comes in as sentences (`add`) or, faster, as the pieces of lines that
+ *  src/corpus/lines.ts reads (`addPiece`, then `endPieces`): those are tokenized
+ *  and looked up in place, with the same tokens and sentences as
+ *  src/corpus/sentences.ts would give. */
 export class VocabCounter {
-  readonly #ids = new Map<string, number>();
+  readonly #table = new WordTable();
   /** Count per provisional id; -1 once the word was pruned (a re-seen word gets a new id). */
   readonly #counts: number[] = [];
-  readonly #words: string[] = [];
   tokens = 0;
   sentences = 0;
   distinct = 0;
   #pruneBelow = 1;
   #recording: Uint32Array | undefined;
   #recorded = 0;
+  /** Ids of the sentence being read. */
+  #sentence = new Uint32Array(256);
+  #length = 0;
 
   constructor(readonly maxVocab = 0, readonly recordLimit = 0) {
     if (recordLimit > 0) this.#recording = new Uint32Array(Math.min(1 << 16, recordLimit + 1));
   }
 
   add(sentence: string[]): void {
+    for (const w of sentence) this.#token(w, 0, w.length, hashSlice(w, 0, w.length));
+    this.#endSentence();
+  }
+
+  /** One piece of a line: tokens split at whitespace (isSpace: JavaScript's \s and
+   *  NUL); a piece that does not continue the previous one starts a sentence, and a
+   *  sentence is cut every `maxTokens` tokens (as sentencesOf does). */
+  addPiece(text: string, continued: boolean, maxTokens = MAX_SENTENCE_TOKENS): void {
+    if (!continued && this.#length > 0) this.#endSentence();
+    const n = text.length;
+    let i = 0;
+    while (i < n) {
+      let unit = text.charCodeAt(i);
+      if (isSpace(unit)) {
+        i++;
+        continue;
+      }
+      const start = i;
+      let hash = HASH_START;
+      do {
+        hash = hashStep(hash, unit);
+        unit = ++i < n ? text.charCodeAt(i) : 0;
+      } while (i < n && !isSpace(unit));
+      this.#token(text, start, i, hash >>> 0);
+      if (this.#length === maxTokens) this.#endSentence();
+    }
+  }
+
+  /** Ends the last sentence after the last piece. */
+  endPieces(): void {
+    if (this.#length > 0) this.#endSentence();
+  }
+
+  #token(text: string, start: number, end: number, hash: number): void {
+    let id = this.#table.find(text, start, end, hash);
+    if (id < 0) {
+      id = this.#table.add(text, start, end, hash);
+      this.#counts.push(1);
+      this.distinct++;
+    } else this.#counts[id]++;
+    if (this.#length === this.#sentence.length) {
+      const bigger = new Uint32Array(2 * this.#length);
+      bigger.set(this.#sentence);
+      this.#sentence = bigger;
+    }
+    this.#sentence[this.#length++] = id;
+  }
+
+  #endSentence(): void {
+    const length = this.#length;
+    this.#length = 0;
     this.sentences++;
-    this.tokens += sentence.length;
-    const ids = this.#ids;
-    const counts = this.#counts;
+    this.tokens += length;
     let out = this.#recording;
-    if (out && this.#recorded + sentence.length + 1 > out.length) out = this.#grow(sentence.length);
-    let at = this.#recorded;
-    for (const w of sentence) {
-      let id = ids.get(w);
-      if (id === undefined) {
-        id = counts.length;
-        ids.set(w, id);
-        counts.push(1);
-        this.#words.push(w);
-        this.distinct++;
-      } else counts[id]++;
-      if (out) out[at++] = id;
-    }
+    if (out && this.#recorded + length + 1 > out.length) out = this.#grow(length);
     if (out) {
-      out[at++] = SENTENCE_END;
-      this.#recorded = at;
+      out.set(this.#sentence.subarray(0, length), this.#recorded);
+      out[this.#recorded + length] = SENTENCE_END;
+      this.#recorded += length + 1;
     }
-    if (this.maxVocab > 0 && ids.size > this.maxVocab) this.#prune();
+    if (this.maxVocab > 0 && this.#table.size > this.maxVocab) this.#prune();
   }
 
   #grow(needed: number): Uint32Array | undefined {
@@ -105,34 +153,35 @@ export class VocabCounter {
   }
 
   #prune(): void {
-    while (this.#ids.size > this.maxVocab) {
-      for (const [w, id] of this.#ids) {
-        if (this.#counts[id] <= this.#pruneBelow) {
-          this.#ids.delete(w);
-          this.#counts[id] = -1;
-        }
-      }
-      this.#pruneBelow++;
+    const counts = this.#counts;
+    while (this.#table.size > this.maxVocab) {
+      const below = this.#pruneBelow++;
+      this.#table.retain((id) => {
+        if (counts[id] > below) return true;
+        counts[id] = -1;
+        return false;
+      });
     }
   }
 
   /** Count of a word so far (0 if unseen or pruned). */
   count(word: string): number {
-    const id = this.#ids.get(word);
-    return id === undefined ? 0 : this.#counts[id];
+    const id = this.#table.get(word);
+    return id < 0 ? 0 : this.#counts[id];
   }
 
   finish(options: VocabOptions): Vocab {
+    const counts = this.#counts;
     const kept: number[] = [];
-    for (const id of this.#ids.values()) if (this.#counts[id] >= options.minCount) kept.push(id);
+    // Pruned ids hold -1; minCount is at least 1.
+    const least = Math.max(1, options.minCount);
+    for (let id = 0; id < counts.length; id++) if (counts[id] >= least) kept.push(id);
     // Provisional ids follow first appearance and sort is stable: equal counts keep
     // first-appearance order.
-    kept.sort((a, b) => this.#counts[b] - this.#counts[a]);
+    kept.sort((a, b) => counts[b] - counts[a]);
     if (options.maxVocab > 0 && kept.length > options.maxVocab) kept.length = options.maxVocab;
-    return new Vocab(
-      kept.map((id) => this.#words[id]),
-      Float64Array.from(kept, (id) => this.#counts[id]),
-    );
+    const words = this.#table.words;
+    return new Vocab(kept.map((id) => words[id]), Float64Array.from(kept, (id) => counts[id]));
   }
 
   /** The recorded corpus (provisional ids) and, for `vocab`, each provisional id's
@@ -141,7 +190,7 @@ export class VocabCounter {
     if (!this.#recording) return undefined;
     // Through the word, not the live map: a word pruned and seen again has several
     // provisional ids, and every occurrence of a kept word must map to it.
-    const remap = Int32Array.from(this.#words, (w) => vocab.index.get(w) ?? -1);
+    const remap = Int32Array.from(this.#table.words, (w) => vocab.index.get(w) ?? -1);
     return { ids: this.#recording.subarray(0, this.#recorded), remap };
   }
 
@@ -153,13 +202,15 @@ export class VocabCounter {
 export async function buildVocab(
   corpus: Corpus,
   options: VocabOptions,
-  onSentence?: (counter: VocabCounter) => void,
   recordLimit = 0,
 ): Promise<{ vocab: Vocab; stats: VocabStats; counter: VocabCounter }> {
   const counter = new VocabCounter(options.maxVocab, recordLimit);
-  for await (const sentence of corpus.sentences()) {
-    counter.add(sentence);
-    onSentence?.(counter);
+  const pieces = corpus.pieces?.();
+  if (pieces) {
+    for await (const piece of pieces) counter.addPiece(piece.text, piece.continued);
+    counter.endPieces();
+  } else {
+    for await (const sentence of corpus.sentences()) counter.add(sentence);
   }
   return { vocab: counter.finish(options), stats: counter.stats(), counter };
 }

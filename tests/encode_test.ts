@@ -21,7 +21,7 @@ function text(): string {
 Deno.test("encode: remapped recording = a second read, chunk for chunk", async () => {
   const corpus = memoryCorpus("zipf", text());
   for (const options of [{ minCount: 3, maxVocab: 0 }, { minCount: 1, maxVocab: 50 }]) {
-    const { vocab, counter } = await buildVocab(corpus, options, undefined, 1 << 20);
+    const { vocab, counter } = await buildVocab(corpus, options, 1 << 20);
     if (options.maxVocab === 0) assertGreater(vocab.size, 300);
     const read: IdChunk[] = [];
     for await (const c of idChunks(corpus, vocab, 16384)) read.push(c);
@@ -36,7 +36,6 @@ Deno.test("encode: a recording over its limit is dropped, and training still mat
   const { vocab, counter } = await buildVocab(
     corpus,
     { minCount: 1, maxVocab: 0 },
-    undefined,
     1000,
   );
   assertEquals(counter.recording(vocab), undefined);

@@ -2,14 +2,17 @@
 // vocabulary, then once per epoch unless the trainer caches the ids).
 import { importNode } from "../runtime/node.ts";
 import { FormatError } from "../formats/errors.ts";
-import type { InvalidUtf8, ReadReport } from "./lines.ts";
-import { MAX_SENTENCE_TOKENS, sentencesFromStream } from "./sentences.ts";
+import { type InvalidUtf8, type LinePiece, readLines, type ReadReport } from "./lines.ts";
+import { sentencesOf } from "./sentences.ts";
 
 export interface Corpus {
   /** Names the corpus in messages (a file path, or a description). */
   readonly name: string;
   /** A fresh pass over the corpus, one sentence (array of tokens) at a time. */
   sentences(): AsyncIterable<string[]>;
+  /** Optional: the same pass as the pieces of lines that `sentences()` tokenizes
+   *  (src/corpus/lines.ts), for the vocabulary count to tokenize in place. */
+  pieces?(): AsyncIterable<LinePiece>;
 }
 
 const GZIP_MAGIC = [0x1f, 0x8b];
@@ -75,39 +78,37 @@ export function streamCorpus(
   open: () => ReadableStream<Uint8Array> | Promise<ReadableStream<Uint8Array>>,
   options: CorpusOptions = {},
 ): Corpus {
-  return {
-    name,
-    async *sentences() {
-      let input: ReadableStream<Uint8Array>;
-      try {
-        input = await open();
-      } catch (e) {
-        const message = (e as Error)?.message ?? String(e);
-        if (message.startsWith("cannot read corpus")) throw e;
-        throw new Error(`cannot read corpus ${name}: ${message}`, { cause: e });
-      }
-      const count: ReadCount = { bytes: 0, gzip: false };
-      try {
-        const stream = await maybeGunzip(input, count);
-        yield* sentencesFromStream(stream, MAX_SENTENCE_TOKENS, {
-          source: count.gzip ? `${name} (decompressed)` : name,
-          invalidUtf8: options.invalidUtf8,
-          onReport: options.onReport,
-        });
-      } catch (e) {
-        if (e instanceof FormatError) throw e;
-        const message = (e as Error)?.message ?? String(e);
-        throw new Error(
-          `cannot read corpus ${name}: ` +
-            (count.gzip
-              ? `the gzip data is corrupt or cut short (after ${count.bytes} compressed bytes)`
-              : `reading failed after ${count.bytes} bytes`) +
-            `: ${message}`,
-          { cause: e },
-        );
-      }
-    },
-  };
+  async function* pieces(): AsyncGenerator<LinePiece> {
+    let input: ReadableStream<Uint8Array>;
+    try {
+      input = await open();
+    } catch (e) {
+      const message = (e as Error)?.message ?? String(e);
+      if (message.startsWith("cannot read corpus")) throw e;
+      throw new Error(`cannot read corpus ${name}: ${message}`, { cause: e });
+    }
+    const count: ReadCount = { bytes: 0, gzip: false };
+    try {
+      const stream = await maybeGunzip(input, count);
+      yield* readLines(stream, {
+        source: count.gzip ? `${name} (decompressed)` : name,
+        invalidUtf8: options.invalidUtf8,
+        onReport: options.onReport,
+      });
+    } catch (e) {
+      if (e instanceof FormatError) throw e;
+      const message = (e as Error)?.message ?? String(e);
+      throw new Error(
+        `cannot read corpus ${name}: ` +
+          (count.gzip
+            ? `the gzip data is corrupt or cut short (after ${count.bytes} compressed bytes)`
+            : `reading failed after ${count.bytes} bytes`) +
+          `: ${message}`,
+        { cause: e },
+      );
+    }
+  }
+  return { name, pieces, sentences: () => sentencesOf(pieces()) };
 }
 
 /** Bytes in memory handed on in slices, as a file would be (no copy). */

@@ -108,7 +108,7 @@ export async function train(
   // The counting pass also records the corpus as ids (while it is small enough), so
   // the first epoch need not read and hash it again.
   const cacheLimit = options.cacheTokens ?? DEFAULT_CACHE_TOKENS;
-  const { vocab, stats, counter } = await buildVocab(corpus, config, undefined, cacheLimit);
+  const { vocab, stats, counter } = await buildVocab(corpus, config, cacheLimit);
   if (stats.tokens === 0) throw new Error(`${corpus.name}: the corpus holds no words`);
   if (vocab.size === 0) {
     throw new Error(

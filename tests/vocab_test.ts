@@ -1,0 +1,115 @@
+// The vocabulary count tokenizes lines in place (VocabCounter.addPiece, over a
+// WordTable) rather than through tokenize() and a Map: both paths must give the
+// same words, counts, order, statistics and recorded corpus, whatever the text.
+import { assert, assertEquals, assertGreater } from "./assert.ts";
+import { type Corpus, memoryCorpus } from "../src/corpus/source.ts";
+import { buildVocab, VocabCounter } from "../src/vocab.ts";
+import { hashSlice, WordTable } from "../src/word_table.ts";
+import { mulberry32 } from "../src/random.ts";
+
+/** Whitespace of every kind the tokenizer splits on, and look-alikes it must not. */
+const SPACES = [" ", "\t", "\r", "\v", "\f", "\u0000", "\u00a0", "\u2003", "\u3000", "\ufeff"];
+const NOT_SPACES = ["\u0085", "\u200b", "é", "ß", "😀", "\ud800", "a\u0301"];
+
+function randomText(seed: number, lines: number): string {
+  const rand = mulberry32(seed);
+  const word = () => {
+    if (rand() < 0.05) return NOT_SPACES[Math.floor(rand() * NOT_SPACES.length)];
+    return `w${Math.floor(rand() * rand() * 300)}`;
+  };
+  const out: string[] = [];
+  for (let l = 0; l < lines; l++) {
+    // Mostly short lines; a few longer than a sentence (25 tokens below).
+    const length = rand() < 0.03 ? 60 + Math.floor(rand() * 40) : Math.floor(rand() * 12);
+    let line = rand() < 0.2 ? SPACES[Math.floor(rand() * SPACES.length)] : "";
+    for (let t = 0; t < length; t++) {
+      line += word();
+      const gap = rand() < 0.15 ? SPACES[Math.floor(rand() * SPACES.length)] : " ";
+      line += rand() < 0.1 ? gap + gap : gap;
+    }
+    out.push(line);
+  }
+  return "\ufeff" + out.join(rand() < 0.5 ? "\n" : "\r\n");
+}
+
+/** Counts through `sentences()` only (the Map-free path is taken when `pieces` exists). */
+function sentencesOnly(corpus: Corpus): Corpus {
+  return { name: corpus.name, sentences: () => corpus.sentences() };
+}
+
+async function bothWays(corpus: Corpus, maxVocab: number, maxTokens = 25) {
+  const viaSentences = new VocabCounter(maxVocab, 1 << 20);
+  for await (const s of corpus.sentences()) {
+    for (let i = 0; i < s.length; i += maxTokens) viaSentences.add(s.slice(i, i + maxTokens));
+  }
+  const viaPieces = new VocabCounter(maxVocab, 1 << 20);
+  for await (const p of corpus.pieces!()) viaPieces.addPiece(p.text, p.continued, maxTokens);
+  viaPieces.endPieces();
+  return [viaSentences, viaPieces];
+}
+
+Deno.test("vocab: counting line pieces in place = counting tokenized sentences", async () => {
+  for (let seed = 1; seed <= 6; seed++) {
+    const corpus = memoryCorpus(`random ${seed}`, randomText(seed, 400));
+    let uncut = 0;
+    for await (const _ of corpus.sentences()) uncut++;
+    for (const maxVocab of [0, 40]) {
+      // Sentences of at most 25 tokens on both sides (long lines are cut the same way).
+      const [a, b] = await bothWays(corpus, maxVocab);
+      const what = `seed ${seed}, maxVocab ${maxVocab}`;
+      assertEquals(b.stats(), a.stats(), `${what}: stats`);
+      assertGreater(a.stats().sentences, uncut, `${what}: long lines were cut`);
+      for (const minCount of [1, 3]) {
+        const options = { minCount, maxVocab };
+        const va = a.finish(options), vb = b.finish(options);
+        assertEquals(vb.words, va.words, `${what}: words in order`);
+        assertEquals(vb.counts, va.counts, `${what}: counts`);
+        const ra = a.recording(va)!, rb = b.recording(vb)!;
+        assertEquals(rb.ids, ra.ids, `${what}: recorded corpus`);
+        assertEquals(rb.remap, ra.remap, `${what}: remap`);
+      }
+    }
+  }
+});
+
+Deno.test("vocab: buildVocab gives the same vocabulary with and without pieces()", async () => {
+  const corpus = memoryCorpus("random", randomText(9, 2000));
+  for (const options of [{ minCount: 2, maxVocab: 0 }, { minCount: 1, maxVocab: 60 }]) {
+    const fast = await buildVocab(corpus, options, 1 << 20);
+    const slow = await buildVocab(sentencesOnly(corpus), options, 1 << 20);
+    assertEquals(fast.vocab.words, slow.vocab.words);
+    assertEquals(fast.vocab.counts, slow.vocab.counts);
+    assertEquals(fast.stats, slow.stats);
+    assertEquals(fast.counter.recording(fast.vocab), slow.counter.recording(slow.vocab));
+    assertGreater(fast.vocab.size, 20);
+  }
+});
+
+Deno.test("vocab: WordTable finds slices, survives growth and retain, colliding hashes", () => {
+  const table = new WordTable();
+  const words = Array.from({ length: 20000 }, (_, i) => `word${i}`);
+  for (const w of words) {
+    assertEquals(table.find(w, 0, w.length, hashSlice(w, 0, w.length)), -1);
+    table.add(w, 0, w.length, hashSlice(w, 0, w.length));
+  }
+  assertEquals(table.size, words.length);
+  const line = ` x ${words[123]} y`;
+  assertEquals(
+    table.find(line, 3, 3 + words[123].length, hashSlice(words[123], 0, words[123].length)),
+    123,
+  );
+  assertEquals(table.get("word19999"), 19999);
+  table.retain((id) => id % 3 === 0);
+  assertEquals(table.size, Math.ceil(words.length / 3));
+  assertEquals(table.get("word3"), 3);
+  assertEquals(table.get("word4"), -1);
+  // A word re-added after removal gets a new id.
+  assertEquals(table.add("word4", 0, 5, hashSlice("word4", 0, 5)), words.length);
+  // Words with equal hashes (forced) stay apart: compared unit by unit.
+  const same = new WordTable();
+  same.add("ab", 0, 2, 7);
+  same.add("ba", 0, 2, 7);
+  assertEquals(same.find("ba", 0, 2, 7), 1);
+  assertEquals(same.find("ab", 0, 2, 7), 0);
+  assert(same.find("aa", 0, 2, 7) < 0);
+});
