@@ -54,7 +54,7 @@ export class WordTable {
   /** Adds text[start, end) (not in the table) and returns its new id. */
   add(text: string, start: number, end: number, hash: number): number {
     const id = this.words.length;
-    this.words.push(start === 0 && end === text.length ? text : text.slice(start, end));
+    this.words.push(ownCopy(text.slice(start, end)));
     this.#hashes.push(hash);
     this.#insert(id);
     if (++this.#live * 2 > this.#slots.length) this.#rebuild(this.#slots.length * 2, () => true);
@@ -89,6 +89,14 @@ export class WordTable {
       }
     }
   }
+}
+
+/** A string that holds its own characters. V8 makes a slice of 13 or more units
+ *  a view into the string it was cut from, so keeping such a word would keep the
+ *  whole decoded chunk of the corpus it came from alive (measured: 14 MB more
+ *  heap after counting en-mixed). JSON.parse builds a fresh string. */
+function ownCopy(word: string): string {
+  return word.length < 13 ? word : JSON.parse(JSON.stringify(word));
 }
 
 function sameUnits(word: string, text: string, start: number, length: number): boolean {
