@@ -13,6 +13,8 @@ import { type Corpus, memoryCorpus, streamCorpus } from "../src/corpus/source.ts
 import { FormatError } from "../src/formats/errors.ts";
 import { formatFromPath } from "../src/formats/detect.ts";
 import { OutOfKernelMemory } from "../src/kernel/memory.ts";
+import { checkFits } from "../src/train/tables.ts";
+import { MODE_CBOW, MODE_SKIPGRAM_SHARED } from "../src/kernel/exports.ts";
 import {
   checkpointToNative,
   decodeCheckpoint,
@@ -400,6 +402,19 @@ Deno.test("corpus cli: --invalid-utf8 replace warns with a count, error refuses 
 });
 
 // ---------- configuration ----------
+
+Deno.test("config: the memory check counts every worker's buffers and local rows", () => {
+  // 124,000 words at dim 4096: 3.78 GiB of tables, which fit on one thread. Eight
+  // skip-gram workers add 33.5 MiB each (their local rows: 2 x 16 MiB); eight CBOW
+  // workers keep no local rows and still fit.
+  checkFits(124000, 4096, 65536, 1, MODE_SKIPGRAM_SHARED);
+  checkFits(124000, 4096, 65536, 8, MODE_CBOW);
+  const e = assertThrows(
+    () => checkFits(124000, 4096, 65536, 8, MODE_SKIPGRAM_SHARED),
+    OutOfKernelMemory,
+  );
+  assertStringIncludes(e.message, "on 8 threads (33.5 MiB each)");
+});
 
 Deno.test("config: tables beyond 4 GiB of WebAssembly memory are refused before allocating", async () => {
   // 140,000 distinct words at dim 4096: two tables of 2.1 GiB each.

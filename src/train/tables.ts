@@ -5,6 +5,8 @@ import { Kernel } from "../kernel/kernel.ts";
 import { formatBytes, MAX_MEMORY_BYTES, OutOfKernelMemory } from "../kernel/memory.ts";
 import type { Vocab } from "../vocab.ts";
 import type { TrainConfig } from "./config.ts";
+import { MODE_SKIPGRAM_SHARED } from "../kernel/exports.ts";
+import { localWords } from "./pool.ts";
 import { aliasTable, noiseWeights } from "./noise.ts";
 import { keepThresholds } from "./subsample.ts";
 
@@ -22,14 +24,28 @@ export function tableBytes(vocabSize: number, dim: number): number {
   return vocabSize * Kernel.rowFloats(dim) * 4;
 }
 
-/** Refuses, with the numbers, a model that cannot fit a WebAssembly memory. */
-export function checkFits(vocabSize: number, dim: number, chunkTokens: number): void {
-  const need = 2 * tableBytes(vocabSize, dim) + vocabSize * 12 + chunkTokens * 4 + (1 << 20);
+/** Refuses, with the numbers, a model that cannot fit a WebAssembly memory. On
+ *  several threads, each worker also needs two token buffers and its local rows
+ *  (src/train/pool.ts); `mode` says whether it keeps local rows. */
+export function checkFits(
+  vocabSize: number,
+  dim: number,
+  chunkTokens: number,
+  threads = 1,
+  mode = MODE_SKIPGRAM_SHARED,
+): void {
+  const tables = 2 * tableBytes(vocabSize, dim);
+  const rowBytes = Kernel.rowFloats(dim) * 4;
+  const perThread = threads > 1
+    ? 2 * chunkTokens * 4 + 2 * localWords(vocabSize, rowBytes / 4, mode) * rowBytes + (1 << 20)
+    : 0;
+  const need = tables + vocabSize * 12 + chunkTokens * 4 + (1 << 20) + threads * perThread;
   if (need > MAX_MEMORY_BYTES) {
     throw new OutOfKernelMemory(
       need,
       `a vocabulary of ${vocabSize} words at dimension ${dim} (2 tables of ` +
-        `${formatBytes(tableBytes(vocabSize, dim))})`,
+        `${formatBytes(tableBytes(vocabSize, dim))})` +
+        (threads > 1 ? ` on ${threads} threads (${formatBytes(perThread)} each)` : ""),
     );
   }
 }
@@ -41,12 +57,14 @@ export function layOut(
   vocab: Vocab,
   config: TrainConfig,
   initial?: { input: Float32Array; output: Float32Array },
+  /** The threads that will train (and the kernel mode), for the memory check. */
+  workers: { threads: number; mode: number } = { threads: 1, mode: MODE_SKIPGRAM_SHARED },
 ): TrainingLayout {
   const k = kernel.exports;
   const v = vocab.size;
   const dim = config.dim;
   const rowFloats = Kernel.rowFloats(dim);
-  checkFits(v, dim, config.chunkTokens);
+  checkFits(v, dim, config.chunkTokens, workers.threads, workers.mode);
   const bytes = tableBytes(v, dim);
   const a = kernel.arena;
   const layout: TrainingLayout = {

@@ -169,7 +169,8 @@ export async function trainWithVocab(
   if (resume) checkResume(resume, vocab, config);
   const kernel = await Kernel.create({ variant: options.kernel, shared: threads > 1 });
   const k = kernel.exports;
-  const layout = layOut(kernel, vocab, config, resume ?? initial);
+  const mode = kernelMode(config);
+  const layout = layOut(kernel, vocab, config, resume ?? initial, { threads, mode });
   const planned = config.epochs * vocab.totalCount;
   const params = {
     window: config.window,
@@ -180,7 +181,6 @@ export async function trainWithVocab(
   };
   k.setParams(params.window, params.negative, params.lr, params.minLr, params.plannedWords);
   k.seed(BigInt(resume ? resume.rngState : config.seed));
-  const mode = kernelMode(config);
   const meter = new ProgressMeter(options.progressIntervalMs ?? 500, options.onProgress);
   let lastLoss = NaN;
   let diverged = false;
