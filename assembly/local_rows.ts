@@ -3,7 +3,7 @@
 // writing the same output rows, and each such write moves the row's cache lines
 // over from the other core (a ~500 ns round trip here, bench/core_latency.ts).
 // Two skip-gram threads on one shared output table ran anywhere from 0.8x to
-// 1.9x one thread's speed, run to run; with local rows, 1.5x to 1.7x. So each
+// 1.9x one thread's speed, run to run; with local rows, 1.45x to 1.65x. So each
 // training thread trains its own copy of the first localWords output rows and,
 // after every chunk, adds what it changed to the shared table:
 //   shared += local - base;  local = base = shared

@@ -96,10 +96,10 @@ export const LOCAL_ROWS_BYTES = 16 << 20;
 /** How many output rows (the most frequent words') each worker keeps locally.
  *  None for CBOW: there, local copies of the most frequent words' rows cost
  *  about a point of analogy accuracy (two threads on en-mixed: 9.7% against
- *  10.7% with every row shared, 10.5% on one thread; averaging instead of
- *  adding the two threads' changes did worse, 8.7%), and keeping the first 1024
- *  rows shared restored the accuracy but also the contention, so it ran no
- *  faster than plain Hogwild. Skip-gram and item2vec keep their accuracy. */
+ *  10.7% with every row shared, 10.5% on one thread; averaging the two
+ *  threads' changes instead of adding them did worse, 8.4-8.9%). Keeping the
+ *  first 1024 rows shared restored the accuracy, but also the contention: it
+ *  ran as slowly as plain Hogwild. Skip-gram loses a few tenths of a point. */
 export function localWords(vocabSize: number, rowFloats: number, mode: number): number {
   if (mode === MODE_CBOW) return 0;
   return Math.min(vocabSize, Math.floor(LOCAL_ROWS_BYTES / (rowFloats * 4)));
