@@ -2,10 +2,9 @@
 // first, ties in order of first appearance), so "the 30,000 most frequent words"
 // is simply ids 0..29,999.
 import type { Corpus } from "./corpus/source.ts";
-import { isSpace } from "./corpus/lines.ts";
 import { MAX_SENTENCE_TOKENS } from "./corpus/sentences.ts";
 import { SENTENCE_END } from "./kernel/exports.ts";
-import { HASH_START, hashSlice, hashStep, WordTable } from "./word_table.ts";
+import { hashSlice, TokenCursor, WordTable } from "./word_table.ts";
 
 export class Vocab {
   readonly index: Map<string, number>;
@@ -28,6 +27,19 @@ export class Vocab {
 
   id(word: string): number {
     return this.index.get(word) ?? -1;
+  }
+
+  #table: WordTable | undefined;
+
+  /** The id of text[start, end) whose hash (TokenCursor's) is `hash`, or -1: a
+   *  lookup without cutting the token out of its line. */
+  find(text: string, start: number, end: number, hash: number): number {
+    let table = this.#table;
+    if (!table) {
+      table = this.#table = new WordTable();
+      for (const w of this.words) table.add(w, 0, w.length, hashSlice(w, 0, w.length));
+    }
+    return table.find(text, start, end, hash);
   }
 }
 
@@ -72,6 +84,7 @@ export class VocabCounter {
   /** Ids of the sentence being read. */
   #sentence = new Uint32Array(256);
   #length = 0;
+  readonly #cursor = new TokenCursor();
 
   constructor(readonly maxVocab = 0, readonly recordLimit = 0) {
     if (recordLimit > 0) this.#recording = new Uint32Array(Math.min(1 << 16, recordLimit + 1));
@@ -87,21 +100,10 @@ export class VocabCounter {
    *  sentence is cut every `maxTokens` tokens (as sentencesOf does). */
   addPiece(text: string, continued: boolean, maxTokens = MAX_SENTENCE_TOKENS): void {
     if (!continued && this.#length > 0) this.#endSentence();
-    const n = text.length;
-    let i = 0;
-    while (i < n) {
-      let unit = text.charCodeAt(i);
-      if (isSpace(unit)) {
-        i++;
-        continue;
-      }
-      const start = i;
-      let hash = HASH_START;
-      do {
-        hash = hashStep(hash, unit);
-        unit = ++i < n ? text.charCodeAt(i) : 0;
-      } while (i < n && !isSpace(unit));
-      this.#token(text, start, i, hash >>> 0);
+    const cursor = this.#cursor;
+    cursor.reset(text);
+    while (cursor.next()) {
+      this.#token(text, cursor.start, cursor.end, cursor.hash);
       if (this.#length === maxTokens) this.#endSentence();
     }
   }

@@ -1,8 +1,11 @@
 // The counting pass records the corpus as ids (src/vocab.ts) and the trainer
 // remaps them (src/train/encode.ts) instead of reading the corpus again; both
 // paths must give the same chunks and the same model.
-import { assertEquals, assertGreater } from "./assert.ts";
-import { memoryCorpus } from "../src/corpus/source.ts";
+import { assert, assertEquals, assertGreater } from "./assert.ts";
+import { type Corpus, memoryCorpus } from "../src/corpus/source.ts";
+import { SENTENCE_END } from "../src/kernel/exports.ts";
+import { MAX_SENTENCE_TOKENS } from "../src/corpus/sentences.ts";
+import { randomText } from "./support/text.ts";
 import { buildVocab } from "../src/vocab.ts";
 import { type IdChunk, idChunks, remapChunks } from "../src/train/encode.ts";
 import { train } from "../src/train/trainer.ts";
@@ -44,4 +47,27 @@ Deno.test("encode: a recording over its limit is dropped, and training still mat
   const streamed = await train(corpus, settings, { cacheTokens: 0 });
   assertEquals(streamed.input, recorded.input);
   assertEquals(streamed.stats.corpusTokens, recorded.stats.corpusTokens);
+});
+
+Deno.test("encode: tokenizing lines in place = tokenize() + Map, every kind of whitespace", async () => {
+  // A corpus with pieces() is encoded from its lines in place; the same corpus seen
+  // through sentences() only takes the tokenize() path. One line of 25,000 tokens is
+  // cut into sentences of MAX_SENTENCE_TOKENS on both paths.
+  const corpus = memoryCorpus("random", randomText(4, 3000, 25000));
+  const sentencesOnly: Corpus = { name: corpus.name, sentences: () => corpus.sentences() };
+  const { vocab } = await buildVocab(corpus, { minCount: 2, maxVocab: 0 });
+  const inPlace: IdChunk[] = [], tokenized: IdChunk[] = [];
+  for await (const c of idChunks(corpus, vocab, 16384)) inPlace.push(c);
+  for await (const c of idChunks(sentencesOnly, vocab, 16384)) tokenized.push(c);
+  assertEquals(inPlace, tokenized);
+  // The long line's sentences: at most MAX_SENTENCE_TOKENS ids, nearly all kept.
+  let longest = 0;
+  for (const { ids } of inPlace) {
+    let run = 0;
+    for (const id of ids) {
+      run = id === SENTENCE_END ? (longest = Math.max(longest, run), 0) : run + 1;
+    }
+  }
+  assert(longest <= MAX_SENTENCE_TOKENS && longest > 9000, `longest sentence ${longest}`);
+  assertGreater(inPlace.length, 2);
 });

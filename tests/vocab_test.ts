@@ -5,32 +5,7 @@ import { assert, assertEquals, assertGreater } from "./assert.ts";
 import { type Corpus, memoryCorpus } from "../src/corpus/source.ts";
 import { buildVocab, VocabCounter } from "../src/vocab.ts";
 import { hashSlice, WordTable } from "../src/word_table.ts";
-import { mulberry32 } from "../src/random.ts";
-
-/** Whitespace of every kind the tokenizer splits on, and look-alikes it must not. */
-const SPACES = [" ", "\t", "\r", "\v", "\f", "\u0000", "\u00a0", "\u2003", "\u3000", "\ufeff"];
-const NOT_SPACES = ["\u0085", "\u200b", "é", "ß", "😀", "\ud800", "a\u0301"];
-
-function randomText(seed: number, lines: number): string {
-  const rand = mulberry32(seed);
-  const word = () => {
-    if (rand() < 0.05) return NOT_SPACES[Math.floor(rand() * NOT_SPACES.length)];
-    return `w${Math.floor(rand() * rand() * 300)}`;
-  };
-  const out: string[] = [];
-  for (let l = 0; l < lines; l++) {
-    // Mostly short lines; a few longer than a sentence (25 tokens below).
-    const length = rand() < 0.03 ? 60 + Math.floor(rand() * 40) : Math.floor(rand() * 12);
-    let line = rand() < 0.2 ? SPACES[Math.floor(rand() * SPACES.length)] : "";
-    for (let t = 0; t < length; t++) {
-      line += word();
-      const gap = rand() < 0.15 ? SPACES[Math.floor(rand() * SPACES.length)] : " ";
-      line += rand() < 0.1 ? gap + gap : gap;
-    }
-    out.push(line);
-  }
-  return "\ufeff" + out.join(rand() < 0.5 ? "\n" : "\r\n");
-}
+import { randomText } from "./support/text.ts";
 
 /** Counts through `sentences()` only (the Map-free path is taken when `pieces` exists). */
 function sentencesOnly(corpus: Corpus): Corpus {

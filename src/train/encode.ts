@@ -4,6 +4,8 @@
 import type { Corpus } from "../corpus/source.ts";
 import { SENTENCE_END } from "../kernel/exports.ts";
 import type { Vocab } from "../vocab.ts";
+import { MAX_SENTENCE_TOKENS } from "../corpus/sentences.ts";
+import { TokenCursor } from "../word_table.ts";
 
 export interface IdChunk {
   ids: Uint32Array;
@@ -18,32 +20,87 @@ export async function* idChunks(
   vocab: Vocab,
   chunkTokens: number,
 ): AsyncGenerator<IdChunk> {
-  let buffer = new Uint32Array(chunkTokens);
-  let used = 0;
-  let tokens = 0;
-  let sentences = 0;
-  const index = vocab.index;
-  for await (const sentence of corpus.sentences()) {
-    if (used + sentence.length + 1 > chunkTokens && used > 0) {
-      yield { ids: buffer.subarray(0, used), words: used - sentences, tokens };
-      buffer = new Uint32Array(chunkTokens);
-      used = 0;
-      tokens = 0;
-      sentences = 0;
+  const chunks = new ChunkBuilder(chunkTokens);
+  const pieces = corpus.pieces?.();
+  if (pieces) {
+    // Tokenized in place (as the vocabulary count does), with sentencesOf's sentences.
+    const cursor = new TokenCursor();
+    for await (const piece of pieces) {
+      if (!piece.continued) yield* chunks.endSentence();
+      cursor.reset(piece.text);
+      while (cursor.next()) {
+        chunks.addToken(vocab.find(piece.text, cursor.start, cursor.end, cursor.hash));
+        if (chunks.sentenceTokens === MAX_SENTENCE_TOKENS) yield* chunks.endSentence();
+      }
     }
-    tokens += sentence.length;
-    const start = used;
-    for (const word of sentence) {
-      const id = index.get(word);
-      if (id !== undefined) buffer[used++] = id;
-    }
-    if (used > start) {
-      buffer[used++] = SENTENCE_END;
-      sentences++;
+  } else {
+    for await (const sentence of corpus.sentences()) {
+      for (const word of sentence) chunks.addToken(vocab.id(word));
+      yield* chunks.endSentence();
     }
   }
-  if (used > 0 || tokens > 0) {
-    yield { ids: buffer.subarray(0, used), words: used - sentences, tokens };
+  yield* chunks.endSentence();
+  yield* chunks.finish();
+}
+
+/** Packs sentences of ids into chunks; a sentence is added whole when it ends. */
+class ChunkBuilder {
+  #buffer: Uint32Array;
+  #used = 0;
+  #tokens = 0;
+  #sentences = 0;
+  /** The current sentence: its in-vocabulary ids, and its tokens (dropped ones too). */
+  #sentence = new Uint32Array(256);
+  #kept = 0;
+  sentenceTokens = 0;
+
+  constructor(readonly chunkTokens: number) {
+    this.#buffer = new Uint32Array(chunkTokens);
+  }
+
+  /** A token of the current sentence: its id, or -1 if out of the vocabulary. */
+  addToken(id: number): void {
+    this.sentenceTokens++;
+    if (id < 0) return;
+    if (this.#kept === this.#sentence.length) {
+      const bigger = new Uint32Array(2 * this.#kept);
+      bigger.set(this.#sentence);
+      this.#sentence = bigger;
+    }
+    this.#sentence[this.#kept++] = id;
+  }
+
+  /** Ends the current sentence (if any tokens): yields the chunk it does not fit in. */
+  *endSentence(): Generator<IdChunk> {
+    if (this.sentenceTokens === 0) return;
+    const kept = this.#kept;
+    // Fits by its length with dropped words, as remapChunks decides (same chunks).
+    if (this.#used + this.sentenceTokens + 1 > this.chunkTokens && this.#used > 0) {
+      yield* this.finish();
+    }
+    this.#tokens += this.sentenceTokens;
+    if (kept > 0) {
+      this.#buffer.set(this.#sentence.subarray(0, kept), this.#used);
+      this.#used += kept;
+      this.#buffer[this.#used++] = SENTENCE_END;
+      this.#sentences++;
+    }
+    this.#kept = 0;
+    this.sentenceTokens = 0;
+  }
+
+  /** The chunk built so far (if any), and a fresh one. */
+  *finish(): Generator<IdChunk> {
+    if (this.#used === 0 && this.#tokens === 0) return;
+    yield {
+      ids: this.#buffer.subarray(0, this.#used),
+      words: this.#used - this.#sentences,
+      tokens: this.#tokens,
+    };
+    this.#buffer = new Uint32Array(this.chunkTokens);
+    this.#used = 0;
+    this.#tokens = 0;
+    this.#sentences = 0;
   }
 }
 
