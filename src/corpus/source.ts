@@ -11,7 +11,8 @@ export interface Corpus {
   /** A fresh pass over the corpus, one sentence (array of tokens) at a time. */
   sentences(): AsyncIterable<string[]>;
   /** Optional: the same pass as the pieces of lines that `sentences()` tokenizes
-   *  (src/corpus/lines.ts), for the vocabulary count to tokenize in place. */
+   *  (src/corpus/lines.ts), so that counting and encoding can tokenize in place
+   *  (src/word_table.ts). A corpus without it is read through `sentences()`. */
   pieces?(): AsyncIterable<LinePiece>;
 }
 

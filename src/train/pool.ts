@@ -5,9 +5,9 @@
 // rows of the most frequent words, which every window's noise draws hit: each
 // worker trains its own copy of those and merges it into the shared table after
 // every chunk, under a lock (assembly/local_rows.ts says why; localWords says
-// why not for CBOW). The main thread reads the corpus and writes
-// chunks of ids into per-worker buffers in shared memory (two per worker, so one
-// can be filled while the other trains); only small messages cross threads.
+// why not for CBOW). The main thread reads the corpus and writes chunks of ids
+// into per-worker buffers in shared memory (two per worker, so one can be
+// filled while the other trains); only small messages cross threads.
 import type { Kernel } from "../kernel/kernel.ts";
 import { MODE_CBOW } from "../kernel/exports.ts";
 import { importNode } from "../runtime/node.ts";
@@ -152,7 +152,7 @@ export class ThreadPool {
       const local = { block, words, lock };
       const worker = await spawn(workerUrl);
       for (let b = 0; b < 2; b++) {
-        const tokens = kernel.arena.alloc(chunkTokens * 4, "worker token buffer");
+        const tokens = arena.alloc(chunkTokens * 4, "worker token buffer");
         pool.#free.push(pool.#slots.length);
         pool.#slots.push({ worker, tokens });
       }
