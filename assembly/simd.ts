@@ -46,6 +46,19 @@ export function addTo(x: usize, y: usize, bytes: usize): void {
   }
 }
 
+/** y = x */
+export function copyRow(x: usize, y: usize, bytes: usize): void {
+  for (let i: usize = 0; i < bytes; i += 16) v128.store(y + i, v128.load(x + i));
+}
+
+/** y = (y + x) * alpha */
+export function addThenScale(x: usize, alpha: f32, y: usize, bytes: usize): void {
+  const a = f32x4.splat(alpha);
+  for (let i: usize = 0; i < bytes; i += 16) {
+    v128.store(y + i, f32x4.mul(f32x4.add(v128.load(y + i), v128.load(x + i)), a));
+  }
+}
+
 /** x *= alpha */
 export function scale(alpha: f32, x: usize, bytes: usize): void {
   const a = f32x4.splat(alpha);
