@@ -95,7 +95,7 @@ export const LOCAL_ROWS_BYTES = 16 << 20;
 
 /** How many output rows (the most frequent words') each worker keeps locally.
  *  None for CBOW: there, local copies of the most frequent words' rows cost
- *  about a point of analogy accuracy (two threads on en-mixed: 9.7% against
+ *  about a point of analogy accuracy (two threads on en-mixed: 9.6% against
  *  10.7% with every row shared, 10.5% on one thread; averaging the two
  *  threads' changes instead of adding them did worse, 8.4-8.9%). Keeping the
  *  first 1024 rows shared restored the accuracy, but also the contention: it
