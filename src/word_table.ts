@@ -12,7 +12,7 @@ import { isSpace } from "./corpus/lines.ts";
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
-/** FNV-1a of text[start, end), as the scanner computes it inline. */
+/** FNV-1a of text[start, end), as TokenCursor computes it while scanning. */
 export function hashSlice(text: string, start: number, end: number): number {
   let h = FNV_OFFSET;
   for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
