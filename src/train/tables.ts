@@ -35,10 +35,9 @@ export function checkFits(
   mode = MODE_SKIPGRAM_SHARED,
 ): void {
   const tables = 2 * tableBytes(vocabSize, dim);
-  const rowBytes = Kernel.rowFloats(dim) * 4;
-  const perThread = threads > 1
-    ? 2 * chunkTokens * 4 + 2 * localWords(vocabSize, rowBytes / 4, mode) * rowBytes + (1 << 20)
-    : 0;
+  const rowFloats = Kernel.rowFloats(dim);
+  const localRowsBytes = 2 * localWords(vocabSize, rowFloats, mode) * rowFloats * 4;
+  const perThread = threads > 1 ? 2 * chunkTokens * 4 + localRowsBytes + (1 << 20) : 0;
   const need = tables + vocabSize * 12 + chunkTokens * 4 + (1 << 20) + threads * perThread;
   if (need > MAX_MEMORY_BYTES) {
     throw new OutOfKernelMemory(
