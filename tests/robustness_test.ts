@@ -272,15 +272,16 @@ const LINE_MB = envNumber("NEGSAMP_LONG_LINE_MB") ?? 32;
 Deno.test(`corpus: one enormous line (${LINE_MB} MiB, no newline) streams in bounded memory`, async () => {
   // Measured in a child process whose garbage can be collected on demand (--expose-gc), so
   // what is measured is what the reader holds, not garbage not yet collected.
-  const sentencesUrl = new URL("../src/corpus/sentences.ts", import.meta.url).href;
+  const sourceUrl = new URL("../src/corpus/source.ts", import.meta.url).href;
   const script = `
-    import { sentencesFromStream } from ${JSON.stringify(sentencesUrl)};
+    import { streamCorpus } from ${JSON.stringify(sourceUrl)};
     ${hugeLine.toString()}
     const gc = globalThis.gc;
     gc();
     const base = Deno.memoryUsage().heapUsed;
     let held = 0, tokens = 0, n = 0;
-    for await (const s of sentencesFromStream(hugeLine(${LINE_MB}, true))) {
+    const corpus = streamCorpus("huge", () => hugeLine(${LINE_MB}, true));
+    for await (const s of corpus.sentences()) {
       tokens += s.length;
       if (++n % 256 === 0) {
         gc();

@@ -1,7 +1,7 @@
 // Lines -> sentences of tokens. Tokens are separated by whitespace (as word2vec,
 // gensim's LineSentence and fastText do). A line longer than maxTokens is split
 // into consecutive sentences of at most maxTokens, never truncated.
-import { type LineOptions, type LinePiece, readLines } from "./lines.ts";
+import type { LinePiece } from "./lines.ts";
 
 export const MAX_SENTENCE_TOKENS = 10000;
 
@@ -36,12 +36,4 @@ export async function* sentencesOf(
     }
   }
   if (current.length > 0) yield current;
-}
-
-export function sentencesFromStream(
-  stream: ReadableStream<Uint8Array>,
-  maxTokens = MAX_SENTENCE_TOKENS,
-  options: LineOptions = {},
-): AsyncGenerator<string[]> {
-  return sentencesOf(readLines(stream, options), maxTokens);
 }
