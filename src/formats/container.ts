@@ -146,6 +146,18 @@ export function readWords(
   return words;
 }
 
+/** Refuses a file whose length is not the `expected` one its header and vocabulary
+ *  imply: truncated, or with trailing data. */
+export function checkLength(bytes: Uint8Array, expected: number, fail: Envelope["fail"]): void {
+  if (expected !== bytes.length) {
+    fail(
+      `${expected > bytes.length ? "truncated" : "trailing data"}: expected ${expected} bytes ` +
+        `from the header and vocabulary, the file has ${bytes.length}`,
+      Math.min(expected, bytes.length),
+    );
+  }
+}
+
 /** Checks the CRC-32 stored at `crcAt` against everything before it. */
 export function checkCrc(
   bytes: Uint8Array,

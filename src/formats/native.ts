@@ -6,6 +6,7 @@
 import { crc32 } from "./crc32.ts";
 import {
   checkCrc,
+  checkLength,
   encodeWords,
   openEnvelope,
   PREAMBLE,
@@ -141,13 +142,7 @@ export function decodeNativeModel(bytes: Uint8Array, source = "<memory>"): Nativ
   }
   const countsAt = align8(skipWords(bytes, view, vocabAt, vocabSize, fail));
   const expected = countsAt + 8 * vocabSize + tableBytes + 4;
-  if (expected !== bytes.length) {
-    fail(
-      `${expected > bytes.length ? "truncated" : "trailing data"}: expected ${expected} bytes ` +
-        `from the header and vocabulary, the file has ${bytes.length}`,
-      Math.min(expected, bytes.length),
-    );
-  }
+  checkLength(bytes, expected, fail);
   checkCrc(bytes, view, bytes.length - 4, fail);
 
   const words = readWords(bytes, view, vocabAt, vocabSize, fail);

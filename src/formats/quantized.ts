@@ -16,6 +16,7 @@
 import { crc32 } from "./crc32.ts";
 import {
   checkCrc,
+  checkLength,
   encodeWords,
   openEnvelope,
   PREAMBLE,
@@ -219,13 +220,7 @@ export function decodeQuantized(bytes: Uint8Array, source = "<memory>"): Quantiz
   const codesAt = scalesAt + 4 * vocabSize;
   const crcAt = align4(codesAt + vocabSize * dim);
   const expected = crcAt + 4;
-  if (expected !== bytes.length) {
-    fail(
-      `${expected > bytes.length ? "truncated" : "trailing data"}: expected ${expected} bytes ` +
-        `from the header and vocabulary, the file has ${bytes.length}`,
-      Math.min(expected, bytes.length),
-    );
-  }
+  checkLength(bytes, expected, fail);
   checkCrc(bytes, view, crcAt, fail);
 
   const words = readWords(bytes, view, vocabAt, vocabSize, fail);
