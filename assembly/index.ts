@@ -17,13 +17,21 @@ import { trainSentence as cbowSentence } from "./cbow";
 import { trainSentence as sharedSentence } from "./shared";
 import { trainSentence as sessionSentence } from "./session";
 import { getState, setState } from "./rng";
+import { refillNoise } from "./sampler";
 import { gradRow, inputRow, outputRow, targetRows, targetWeights } from "./model";
 
-export { MAX_NEGATIVE, MAX_SENTENCE, scratchBytes, setScratch, setTables } from "./model";
+export {
+  MAX_NEGATIVE,
+  MAX_SENTENCE,
+  NOISE_POOL,
+  scratchBytes,
+  setScratch,
+  setTables,
+} from "./model";
 export { setParams } from "./params";
 export { mergeLocalRows, setLocalRows } from "./local_rows";
 export { setExact } from "./sigmoid";
-export { countKept, sampleNoise } from "./sampler";
+export { countKept, NOISE_REUSE, refillNoise, sampleAlias, sampleNoise } from "./sampler";
 export { initRows } from "./init";
 export { LABELS_MARK, SENTENCE_END } from "./chunk";
 export { meanRowsOf } from "./bags";
@@ -64,6 +72,7 @@ export function rngState(): u64 {
  *  Returns the number of words consumed (before subsampling). */
 export function trainChunk(mode: i32, tokens: usize, count: i32, wordsBefore: f64): f64 {
   resetWordsSeen();
+  refillNoise();
   let at = 0;
   while (at < count) {
     const lr = learningRate(wordsBefore + wordsSeen);

@@ -33,6 +33,8 @@ export let contextRows: usize = 0;
 export let contextWeights: usize = 0;
 export let gains: usize = 0;
 export let sentence: usize = 0;
+/** The noise pool (sampler.ts): NOISE_POOL word ids. */
+export let noisePool: usize = 0;
 
 /** Longest sentence the kernel holds; the host splits longer lines. */
 export const MAX_SENTENCE: i32 = 10000;
@@ -65,13 +67,16 @@ export function setTables(
 export const MAX_GROUPS: i32 = (MAX_NEGATIVE + 1 + 5) / 6;
 export const MAX_TARGETS: i32 = 6 * MAX_GROUPS;
 const GAINS_BYTES: usize = 32 * <usize>MAX_BATCH * <usize>MAX_GROUPS;
+/** Noise words a thread keeps at hand (sampler.ts): at dim 100 their output rows
+ *  take 50 KiB, about the L1 data cache. A power of two (a draw is a mask). */
+export const NOISE_POOL: u32 = 128;
 
 /** Bytes of scratch one thread needs for rows of `floatsPerRow`. */
 export function scratchBytes(floatsPerRow: i32): usize {
   const row = <usize>floatsPerRow << 2;
   return (3 + <usize>MAX_BATCH) * row + 8 * <usize>MAX_TARGETS +
     GAINS_BYTES + 8 * <usize>MAX_BATCH +
-    4 * <usize>MAX_SENTENCE;
+    4 * <usize>MAX_SENTENCE + 4 * <usize>NOISE_POOL;
 }
 
 export function setScratch(ptr: usize): void {
@@ -88,6 +93,7 @@ export function setScratch(ptr: usize): void {
   contextRows = gains + GAINS_BYTES;
   contextWeights = contextRows + 4 * <usize>MAX_BATCH;
   sentence = contextWeights + 4 * <usize>MAX_BATCH;
+  noisePool = sentence + 4 * <usize>MAX_SENTENCE;
 }
 
 // @ts-ignore: decorator

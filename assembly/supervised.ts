@@ -11,6 +11,7 @@ import { meanRowsOf } from "./bags";
 import { gradRow, hiddenRow, inputRow, inputTable, outputRow, rowBytes } from "./model";
 import { learningRate } from "./params";
 import { below } from "./rng";
+import { refillNoise } from "./sampler";
 import { addLoss, drawTargets, updateTargets } from "./sgns";
 import { addTo, axpy, dot, scale, zero } from "./simd";
 
@@ -57,6 +58,7 @@ function softmaxStep(h: usize, grad: usize, target: u32, lr: f32): void {
 
 /** Trains on a chunk of labelled examples; returns the input tokens consumed. */
 export function trainExamples(tokens: usize, count: i32, wordsBefore: f64): f64 {
+  refillNoise();
   let seen: f64 = 0;
   let at = 0;
   while (at < count) {

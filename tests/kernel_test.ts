@@ -535,7 +535,7 @@ Deno.test("noise sampler: alias draws follow count^exponent (chi-square, with po
       }
       const rig = await makeRig(variant, vocab, 4, { noise: weights, tokens: draws });
       rig.k.seed(0x5EEDn + BigInt(Math.round(exponent * 100)));
-      rig.k.sampleNoise(rig.tokens, draws);
+      rig.k.sampleAlias(rig.tokens, draws);
       const sample = rig.kernel.arena.u32(rig.tokens, draws);
       const observed = new Uint32Array(vocab);
       for (const w of sample) {
@@ -559,6 +559,36 @@ Deno.test("noise sampler: alias draws follow count^exponent (chi-square, with po
       const near = chiSquare(observed, close.map((w) => w / closeTotal), draws);
       assert(near.p < P_THRESHOLD, `exponent 0.75 draws pass as exponent 0.74: p ${near.p}`);
     }
+  }
+});
+
+Deno.test("noise pool: draws a pool's turnover apart follow count^0.75 (chi-square)", async () => {
+  // A pooled word was drawn fresh at most size * reuse draws earlier, so draws that far
+  // apart share nothing and are independent draws of the pool's marginal, which must be
+  // the noise distribution itself.
+  const vocab = 200;
+  const counts = Float64Array.from({ length: vocab }, (_, i) => Math.floor(1e6 / (i + 1)) + 1);
+  const weights = noiseWeights(counts, 0.75);
+  let total = 0;
+  for (const w of weights) total += w;
+  const target = weights.map((w) => w / total);
+  const draws = 100_000;
+  for (const variant of VARIANTS) {
+    const rig = await makeRig(variant, vocab, 4, { noise: weights, tokens: draws });
+    const { size, reuse } = poolShape(rig.k);
+    assert(size >= 16 && reuse >= 1, `pool ${size} x ${reuse}`);
+    rig.k.seed(0xB001n);
+    rig.k.sampleNoise(rig.tokens, draws, size * reuse);
+    const observed = new Uint32Array(vocab);
+    for (const w of rig.kernel.arena.u32(rig.tokens, draws)) {
+      assert(w < vocab, `draw ${w} is not a word`);
+      observed[w]++;
+    }
+    const fit = chiSquare(observed, target, draws);
+    assert(fit.df >= 150, `too few bins: ${fit.df}`);
+    assert(fit.p > P_THRESHOLD, `${variant}: chi2 ${fit.stat.toFixed(1)} df ${fit.df} p ${fit.p}`);
+    const flat = chiSquare(observed, new Float64Array(vocab).fill(1 / vocab), draws);
+    assert(flat.p < P_THRESHOLD, `pool draws pass as uniform: p ${flat.p}`);
   }
 });
 
@@ -624,26 +654,56 @@ class SplitMix64 {
   below(n: number): number {
     return Number(((this.next() >> 32n) * BigInt(n)) >> 32n);
   }
-  /** One noise word by the alias table (assembly/sampler.ts drawNoise). */
-  noise(alias: Uint32Array): number {
+  /** One fresh noise word by the alias table (assembly/sampler.ts freshNoise). */
+  fresh(alias: Uint32Array): number {
     const r = this.next();
     const column = Number(((r >> 32n) * BigInt(alias.length / 2)) >> 32n);
     return Number(r & 0xFFFFFFFFn) < alias[2 * column] ? column : alias[2 * column + 1];
   }
 }
 
+/** The kernel's noise pool (assembly/sampler.ts), on the same stream: `size` fresh
+ *  draws at the start (refillNoise); each draw first replaces the oldest pooled word
+ *  with a fresh one every `reuse` draws, then picks a pooled word by below(size). */
+class NoisePool {
+  readonly #words: number[];
+  #untilFresh: number;
+  #oldest = 0;
+  constructor(
+    readonly rand: SplitMix64,
+    readonly alias: Uint32Array,
+    readonly size: number,
+    readonly reuse: number,
+  ) {
+    this.#words = Array.from({ length: size }, () => rand.fresh(alias));
+    this.#untilFresh = reuse;
+  }
+  draw(): number {
+    if (--this.#untilFresh === 0) {
+      this.#untilFresh = this.reuse;
+      this.#words[this.#oldest] = this.rand.fresh(this.alias);
+      this.#oldest = (this.#oldest + 1) % this.size;
+    }
+    return this.#words[this.rand.below(this.size)];
+  }
+}
+
+/** The kernel's pool size and reuse (its exported constants). */
+function poolShape(k: KernelExports): { size: number; reuse: number } {
+  return { size: Number(k.NOISE_POOL.value), reuse: Number(k.NOISE_REUSE.value) };
+}
+
 /** The kernel's targets for one step: the positive, then each distinct noise draw
  *  other than the positive in order of first draw, with how often it was drawn. */
 function referenceTargets(
-  rand: SplitMix64,
-  alias: Uint32Array,
+  noise: NoisePool,
   positive: number,
   negative: number,
 ): { words: number[]; weights: number[] } {
   const words = [positive];
   const weights = [1];
   for (let i = 0; i < negative; i++) {
-    const w = rand.noise(alias);
+    const w = noise.draw();
     if (w === positive) continue;
     const j = words.indexOf(w, 1);
     if (j > 0) weights[j]++;
@@ -664,6 +724,7 @@ Deno.test("drawTargets: the positive first, then distinct rows, never the positi
       rig.k.setParams(5, negative, 0.025, 0.0001, 1e6);
       const targetRows = findTargetRows(rig);
       rig.k.seed(42n);
+      rig.k.refillNoise();
       for (let positive = 0; positive < 3; positive++) {
         for (let t = 0; t < 20_000; t++) {
           const n = rig.k.testDrawTargets(positive);
@@ -695,11 +756,14 @@ Deno.test("drawTargets: exactly the noise draws minus the positive, repeats merg
       const targetRows = findTargetRows(rig);
       const seed = 1234n + BigInt(negative);
       rig.k.seed(seed);
+      rig.k.refillNoise();
       const stream = new SplitMix64(seed);
+      const { size, reuse } = poolShape(rig.k);
+      const pool = new NoisePool(stream, alias, size, reuse);
       let repeats = 0;
       for (let t = 0; t < 3000; t++) {
         const positive = t % noise.length;
-        const expected = referenceTargets(stream, alias, positive, negative);
+        const expected = referenceTargets(pool, positive, negative);
         const n = rig.k.testDrawTargets(positive);
         const rows = Array.from(rig.kernel.arena.u32(targetRows, n));
         const words = rows.map((r) => (r - rig.output) / rig.rowBytes);
@@ -728,8 +792,8 @@ interface RefModel {
 const SHARED_BLOCK = 16;
 
 /** word2vec's training loop in float64, written for clarity: sentences in order, a
- *  dynamic window reach drawn per position, noise words by the alias table (a draw
- *  equal to the positive is skipped). Skip-gram updates one pair at a time; CBOW
+ *  dynamic window reach drawn per position, noise words from the kernel's noise pool
+ *  (filled at the start of the chunk; a draw equal to the positive is skipped). Skip-gram updates one pair at a time; CBOW
  *  uses the mean of the context rows and adds its gradient to each; shared negatives
  *  draw once per position and update the context rows of the window in blocks of
  *  SHARED_BLOCK distinct words (within a block, every product uses the rows as they
@@ -742,9 +806,10 @@ function referenceTrain(
   window: number,
   negative: number,
   lr: number,
-  alias: Uint32Array,
+  noise: { alias: Uint32Array; size: number; reuse: number },
   rand: SplitMix64,
 ): { repeats: number; loss: number; steps: number } {
+  const pool = new NoisePool(rand, noise.alias, noise.size, noise.reuse);
   let repeats = 0;
   let loss = 0;
   let steps = 0;
@@ -754,7 +819,7 @@ function referenceTrain(
   const drawTargets = (positive: number): number[] => {
     const targets = [positive];
     for (let i = 0; i < negative; i++) {
-      const w = rand.noise(alias);
+      const w = pool.draw();
       if (w !== positive) targets.push(w);
     }
     if (new Set(targets).size < targets.length) repeats++;
@@ -901,7 +966,7 @@ async function compareChunk(
     spec.window,
     spec.negative,
     lr,
-    aliasTable(spec.noise),
+    { alias: aliasTable(spec.noise), ...poolShape(rig.k) },
     stream,
   );
   const what = `${variant} mode ${mode} window ${spec.window} negative ${spec.negative}`;

@@ -5,8 +5,8 @@
 // Run: deno task test:kernel (or npx asp).
 import { addTo, axpy, dot, hsum, madd, scale, zero } from "../simd";
 import { below, nextU64, setState, unit } from "../rng";
-import { drawNoise, keep } from "../sampler";
-import { setTables } from "../model";
+import { drawNoise, freshNoise, keep, NOISE_REUSE, refillNoise } from "../sampler";
+import { NOISE_POOL, scratchBytes, setScratch, setTables } from "../model";
 import { setExact, sigmoid, sigmoid4, softplus4 } from "../sigmoid";
 
 const FLOATS: i32 = 64;
@@ -173,7 +173,7 @@ describe("sampler", () => {
     let zeros = 0;
     let invalid = 0;
     for (let i = 0; i < draws; i++) {
-      const w = drawNoise();
+      const w = freshNoise();
       if (w >= 2) invalid++;
       if (w == 0) zeros++;
     }
@@ -189,8 +189,32 @@ describe("sampler", () => {
     store<u32>(TABLE, 1, 12);
     setTables(0, 0, TABLE, 0, 2, 4);
     let zeros = 0;
-    for (let i = 0; i < 1000; i++) if (drawNoise() != 1) zeros++;
+    for (let i = 0; i < 1000; i++) if (freshNoise() != 1) zeros++;
     expect<i32>(zeros).toBe(0);
+  });
+
+  it("pool draws on the 2-word table: only words 0 and 1, P(0) = 1/8", () => {
+    store<u32>(TABLE, 0x40000000);
+    store<u32>(TABLE, 1, 4);
+    store<u32>(TABLE, 0xFFFFFFFF, 8);
+    store<u32>(TABLE, 1, 12);
+    setTables(0, 0, TABLE, 0, 2, 4);
+    setScratch(heap.alloc(scratchBytes(4)));
+    setState(77);
+    refillNoise();
+    const draws = 80000;
+    let zeros = 0;
+    let invalid = 0;
+    for (let i = 0; i < draws; i++) {
+      const w = drawNoise();
+      if (w >= 2) invalid++;
+      if (w == 0) zeros++;
+    }
+    expect<i32>(invalid).toBe(0);
+    // A pooled word serves about NOISE_REUSE draws, so the count's variance is about
+    // (1 + NOISE_REUSE) times the binomial's: sd ~ 94 * 3 = 282; 6 sd ~ 1700.
+    expect<bool>(NOISE_POOL >= 16 && NOISE_REUSE <= 8).toBe(true);
+    expect<bool>(zeros > 8300 && zeros < 11700).toBe(true, "zeros " + zeros.toString());
   });
 
   it("keep: 0xFFFFFFFF always keeps, 0 never, 2^31 about half", () => {

@@ -30,7 +30,9 @@ export interface KernelExports {
   lossCount(): number;
   resetLoss(): void;
   lrAt(wordsDone: number): number;
-  sampleNoise(out: number, n: number): void;
+  sampleAlias(out: number, n: number): void;
+  sampleNoise(out: number, n: number, every: number): void;
+  refillNoise(): void;
   countKept(word: number, n: number): number;
   normalizeRows(src: number, dst: number, rows: number, rowBytes: number): void;
   scoreRows(query: number, table: number, rows: number, rowBytes: number, out: number): void;
@@ -78,6 +80,8 @@ export interface KernelExports {
   setPairs(queries: number, docs: number, offsets: number, capacity: number, rows: number): void;
   trainPairs(tokens: number, count: number, wordsBefore: number): number;
   MAX_NEGATIVE: WebAssembly.Global;
+  NOISE_POOL: WebAssembly.Global;
+  NOISE_REUSE: WebAssembly.Global;
   MAX_SENTENCE: WebAssembly.Global;
 }
 
