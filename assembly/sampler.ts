@@ -18,17 +18,20 @@ import { below, nextU64 } from "./rng";
 // The noise pool. A fresh noise word is a random row of the output table: with a
 // vocabulary of any size, a cache miss (and the alias table, 8 bytes a word, is
 // another). So each thread keeps NOISE_POOL fresh draws at hand (model.ts
-// noisePool), a noise draw picks one of them uniformly, and every NOISE_REUSE
-// draws the oldest is replaced by a fresh one. Each pooled word is an independent
-// draw from the noise distribution and the pick ignores what it holds, so every
-// noise draw still follows unigram^ns_exponent exactly; only nearby draws are
-// correlated (a word serves about NOISE_REUSE of the ~1000 draws it stays). The
-// pooled rows stay in cache. On en-mixed (same-process A/B, one thread): skip-gram
-// 8-14% faster with shared negatives, 24% per pair, CBOW 20%; analogy accuracy
-// over three seeds moved by +0.0, -0.4 and -0.2 points (seed-to-seed spread ~0.5).
+// noisePool). A step's noise draws start at a random slot and take consecutive
+// slots, and every NOISE_REUSE draws the oldest pooled word is replaced by a fresh
+// one. Each pooled word is an independent draw from the noise distribution and
+// the slots are chosen without looking at what they hold, so a step's draws are
+// independent draws from unigram^ns_exponent, exactly as fresh ones; only draws
+// of nearby steps are correlated (a word serves about NOISE_REUSE of the ~1000
+// draws it stays). The pooled rows stay in cache. On en-mixed, one thread,
+// same-process A/B against fresh draws: skip-gram 6-16% faster with shared
+// negatives, 27-43% per pair, CBOW 26-39%; analogy accuracy over 3-8 seeds within
+// 0.3 points either way (README, "The noise pool").
 export const NOISE_REUSE: i32 = 8;
 let untilFresh: i32 = NOISE_REUSE;
 let oldest: u32 = 0;
+let cursor: u32 = 0;
 
 /** Fills the pool with fresh draws. Every training entry point starts with it,
  *  so the pool is a function of the RNG state at a chunk boundary (checkpoints). */
@@ -38,8 +41,17 @@ export function refillNoise(): void {
   oldest = 0;
 }
 
-/** One noise word: a uniform pick from the pool (refreshed first, every
- *  NOISE_REUSE draws, at its oldest slot). */
+/** Starts one step's noise draws at a uniformly random slot of the pool; the
+ *  step's draws then take consecutive slots, so they are distinct pooled words:
+ *  independent draws, as fresh ones would be (a repeated pick would make a word a
+ *  negative twice in one step more often than the noise distribution does). */
+// @ts-ignore: decorator
+@inline export function startNoise(): void {
+  cursor = below(NOISE_POOL);
+}
+
+/** One noise word: the pooled word at the cursor (the oldest pooled word is
+ *  replaced by a fresh draw first, every NOISE_REUSE draws). */
 // @ts-ignore: decorator
 @inline export function drawNoise(): u32 {
   if (--untilFresh == 0) {
@@ -47,7 +59,9 @@ export function refillNoise(): void {
     store<u32>(noisePool + (<usize>oldest << 2), freshNoise());
     oldest = (oldest + 1) & (NOISE_POOL - 1);
   }
-  return load<u32>(noisePool + (<usize>below(NOISE_POOL) << 2));
+  const word = load<u32>(noisePool + (<usize>cursor << 2));
+  cursor = (cursor + 1) & (NOISE_POOL - 1);
+  return word;
 }
 
 /** word2vec's subsampling: keep `word` with probability
@@ -71,6 +85,7 @@ export function sampleNoise(out: usize, n: i32, every: i32): void {
   refillNoise();
   for (let i = 0; i < n; i++) {
     for (let skip = 1; skip < every; skip++) drawNoise();
+    startNoise();
     store<u32>(out + (<usize>i << 2), drawNoise());
   }
 }

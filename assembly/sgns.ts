@@ -27,7 +27,7 @@ import {
   targetWeights,
   zeroRow,
 } from "./model";
-import { drawNoise } from "./sampler";
+import { drawNoise, startNoise } from "./sampler";
 import { expNegAbs, logSigmoid, sigmoidWith, softplusWith } from "./sigmoid";
 import { dot, madd } from "./simd";
 
@@ -58,6 +58,7 @@ export function resetLoss(): void {
 @inline export function drawTargets(positive: u32, redraw: bool = false): i32 {
   store<u32>(targetRows, <u32>outputRow(positive));
   store<f32>(targetWeights, 1);
+  startNoise();
   let n = 1;
   for (let i = 0; i < negative; i++) {
     let w = drawNoise();

@@ -663,12 +663,14 @@ class SplitMix64 {
 }
 
 /** The kernel's noise pool (assembly/sampler.ts), on the same stream: `size` fresh
- *  draws at the start (refillNoise); each draw first replaces the oldest pooled word
- *  with a fresh one every `reuse` draws, then picks a pooled word by below(size). */
+ *  draws at the start (refillNoise); a step starts at a slot drawn by below(size)
+ *  (startNoise) and takes consecutive slots; before each draw, every `reuse` draws,
+ *  the oldest pooled word is replaced by a fresh one. */
 class NoisePool {
   readonly #words: number[];
   #untilFresh: number;
   #oldest = 0;
+  #cursor = 0;
   constructor(
     readonly rand: SplitMix64,
     readonly alias: Uint32Array,
@@ -678,13 +680,18 @@ class NoisePool {
     this.#words = Array.from({ length: size }, () => rand.fresh(alias));
     this.#untilFresh = reuse;
   }
+  start(): void {
+    this.#cursor = this.rand.below(this.size);
+  }
   draw(): number {
     if (--this.#untilFresh === 0) {
       this.#untilFresh = this.reuse;
       this.#words[this.#oldest] = this.rand.fresh(this.alias);
       this.#oldest = (this.#oldest + 1) % this.size;
     }
-    return this.#words[this.rand.below(this.size)];
+    const word = this.#words[this.#cursor];
+    this.#cursor = (this.#cursor + 1) % this.size;
+    return word;
   }
 }
 
@@ -702,6 +709,7 @@ function referenceTargets(
 ): { words: number[]; weights: number[] } {
   const words = [positive];
   const weights = [1];
+  noise.start();
   for (let i = 0; i < negative; i++) {
     const w = noise.draw();
     if (w === positive) continue;
@@ -818,6 +826,7 @@ function referenceTrain(
   // (both gains from the rows as they were before the step, both updates applied).
   const drawTargets = (positive: number): number[] => {
     const targets = [positive];
+    pool.start();
     for (let i = 0; i < negative; i++) {
       const w = pool.draw();
       if (w !== positive) targets.push(w);
