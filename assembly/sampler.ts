@@ -15,9 +15,9 @@ import { below, nextU64 } from "./rng";
   return <u32>r < load<u32>(entry) ? column : load<u32>(entry, 4);
 }
 
-// The noise pool. A fresh noise word is a random row of the output table: with a
-// vocabulary of any size, a cache miss (and the alias table, 8 bytes a word, is
-// another). So each thread keeps NOISE_POOL fresh draws at hand (model.ts
+// The noise pool. A fresh noise word is a random row of the output table and a
+// random entry of the alias table (8 bytes a word): once the tables outgrow the
+// cache, two likely cache misses. So each thread keeps NOISE_POOL fresh draws at hand (model.ts
 // noisePool). A step's noise draws start at a random slot and take consecutive
 // slots, and every NOISE_REUSE draws the oldest pooled word is replaced by a fresh
 // one. Each pooled word is an independent draw from the noise distribution and
@@ -39,6 +39,7 @@ export function refillNoise(): void {
   for (let i: u32 = 0; i < NOISE_POOL; i++) store<u32>(noisePool + (<usize>i << 2), freshNoise());
   untilFresh = NOISE_REUSE;
   oldest = 0;
+  cursor = 0;
 }
 
 /** Starts one step's noise draws at a uniformly random slot of the pool; the
@@ -79,8 +80,8 @@ export function sampleAlias(out: usize, n: i32): void {
 }
 
 /** Refills the pool, makes n * every noise draws and keeps every every-th in `out`
- *  (the pool's distribution test: draws more than NOISE_POOL * NOISE_REUSE apart
- *  share no fresh draw, so they are independent). */
+ *  (the pool's distribution test: draws NOISE_POOL * NOISE_REUSE apart share no
+ *  fresh draw, so they are independent). */
 export function sampleNoise(out: usize, n: i32, every: i32): void {
   refillNoise();
   for (let i = 0; i < n; i++) {
