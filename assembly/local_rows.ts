@@ -1,39 +1,52 @@
-// Thread-local output rows for the most frequent words. Every window draws its
-// noise words from the most frequent words, so under Hogwild both threads keep
-// writing the same output rows, and each such write moves the row's cache lines
-// over from the other core (a ~500 ns round trip here, bench/core_latency.ts).
-// Two skip-gram threads on one shared output table ran anywhere from 0.8x to
-// 1.9x one thread's speed, run to run; with local rows, 1.45x to 1.65x. So each
-// training thread trains its own copy of the first localWords output rows and,
-// after every chunk, adds what it changed to the shared table:
+// Thread-local rows for the most frequent words. Every window draws its noise
+// words from the most frequent words and takes most of its contexts from them, so
+// under Hogwild both threads keep writing the same output and input rows, and
+// each such write moves the row's cache lines over from the other core (a
+// ~500 ns round trip here, bench/core_latency.ts). Two skip-gram threads on one
+// shared output table ran anywhere from 0.8x to 1.9x one thread's speed, run to
+// run; with local output rows, 1.45x to 1.65x. Once the noise pool (sampler.ts)
+// had taken the noise rows' cache misses away, the shared input rows were most of
+// what was left: giving each thread disjoint input rows (a speed experiment) took
+// the training from 1.3x one thread to 1.7x. So each training thread trains its
+// own copy of the first localWords output rows and of the first localInputWords
+// input rows and, after every chunk, adds what it changed to the shared tables:
 //   shared += local - base;  local = base = shared
 // The host holds a lock around mergeLocalRows (two merges must not interleave),
 // so no update is lost; a thread sees the other's changes to these rows at its
-// next merge. The input rows stay shared: private copies of them as well
-// measured no faster (contexts are corpus words after subsampling, far less
-// concentrated than the noise). CBOW does not use local rows (src/train/pool.ts
-// says why).
+// next merge. How many rows of each (few input rows: the longer a thread goes
+// without the other's changes, the more accuracy it costs), and why CBOW has
+// none: src/train/pool.ts localRows. CBOW and the bag modes read input rows
+// straight from inputTable, so they must not be given local input rows.
 import * as model from "./model";
 
-/** Starts this thread's local output rows for words 0..words-1 from the shared
- *  table. `block` holds two copies of words x rowBytes bytes: the rows, then
- *  their base. */
-export function setLocalRows(block: usize, words: u32): void {
-  const bytes = <usize>words * model.rowBytes;
+/** Starts this thread's local rows from the shared tables: output rows for words
+ *  0..words-1 and input rows for words 0..inputWords-1. `block` holds, each
+ *  rowBytes a word: the output rows, their base, the input rows, their base. */
+export function setLocalRows(block: usize, words: u32, inputWords: u32): void {
+  const outBytes = <usize>words * model.rowBytes;
+  const inBytes = <usize>inputWords * model.rowBytes;
   model.localOutput = block;
-  model.localOutputBase = block + bytes;
+  model.localOutputBase = block + outBytes;
   model.localWords = words;
-  memory.copy(model.localOutput, model.outputTable, bytes);
-  memory.copy(model.localOutputBase, model.outputTable, bytes);
+  model.localInput = block + 2 * outBytes;
+  model.localInputBase = model.localInput + inBytes;
+  model.localInputWords = inputWords;
+  memory.copy(model.localOutput, model.outputTable, outBytes);
+  memory.copy(model.localOutputBase, model.outputTable, outBytes);
+  memory.copy(model.localInput, model.inputTable, inBytes);
+  memory.copy(model.localInputBase, model.inputTable, inBytes);
 }
 
 /** Adds this thread's changes since its last merge to the shared rows and takes
- *  everyone's back. One flat sweep: the rows are contiguous in all three. */
+ *  everyone's back. */
 export function mergeLocalRows(): void {
-  const bytes = <usize>model.localWords * model.rowBytes;
-  const shared = model.outputTable;
-  const local = model.localOutput;
-  const base = model.localOutputBase;
+  mergeRows(model.outputTable, model.localOutput, model.localOutputBase, <usize>model.localWords * model.rowBytes);
+  mergeRows(model.inputTable, model.localInput, model.localInputBase, <usize>model.localInputWords * model.rowBytes);
+}
+
+/** shared += local - base; local = base = shared, in one flat sweep: the rows are
+ *  contiguous in all three. */
+function mergeRows(shared: usize, local: usize, base: usize, bytes: usize): void {
   for (let i: usize = 0; i < bytes; i += 16) {
     const merged = f32x4.add(
       v128.load(shared + i),

@@ -59,6 +59,7 @@ export function setTables(
   rowFloats = floatsPerRow;
   rowBytes = <usize>floatsPerRow << 2;
   localWords = 0;
+  localInputWords = 0;
 }
 
 /** A step takes its targets (the positive and up to MAX_NEGATIVE noise words) in
@@ -98,7 +99,7 @@ export function setScratch(ptr: usize): void {
 
 // @ts-ignore: decorator
 @inline export function inputRow(word: u32): usize {
-  return inputTable + <usize>word * rowBytes;
+  return select<usize>(localInput, inputTable, word < localInputWords) + <usize>word * rowBytes;
 }
 
 /** A training thread's own copies of the output rows of words 0..localWords-1
@@ -108,6 +109,10 @@ export function setScratch(ptr: usize): void {
 export let localOutput: usize = 0;
 export let localOutputBase: usize = 0;
 export let localWords: u32 = 0;
+/** The same for the input rows of words 0..localInputWords-1 (the contexts). */
+export let localInput: usize = 0;
+export let localInputBase: usize = 0;
+export let localInputWords: u32 = 0;
 
 // @ts-ignore: decorator
 @inline export function outputRow(word: u32): usize {

@@ -915,8 +915,11 @@ interface ChunkCase {
   /** Noise weights (one word only makes every draw that word). */
   noise: Float64Array;
   /** Train the output rows of words 0..localWords-1 as a training thread does: on
-   *  local copies (assembly/local_rows.ts), merged into the table after the chunk. */
+   *  local copies (assembly/local_rows.ts), merged into the table after the chunk;
+   *  with `localInput`, their input rows too (skip-gram's modes: CBOW reads its
+   *  window's rows straight from the table, and the host gives it no local rows). */
   localWords?: number;
+  localInput?: boolean;
 }
 
 /** Trains one chunk in the kernel and in referenceTrain from the same rows and seed,
@@ -946,10 +949,14 @@ async function compareChunk(
   const tokens = sentences.flatMap((s) => [...s, SENTENCE_END]);
   rig.kernel.arena.u32(rig.tokens, tokens.length).set(tokens);
   const local = spec.localWords ?? 0;
-  const sharedBefore = Array.from({ length: local }, (_, w) => readRow(rig, rig.output, w));
+  const localIn = spec.localInput ? local : 0;
+  const tables = localIn > 0 ? [rig.output, rig.input] : [rig.output];
+  const sharedBefore = tables.map((t) =>
+    Array.from({ length: local }, (_, w) => readRow(rig, t, w))
+  );
   if (local > 0) {
-    const block = rig.kernel.arena.alloc(2 * local * rig.rowBytes, "local rows");
-    rig.k.setLocalRows(block, local);
+    const block = rig.kernel.arena.alloc(2 * (local + localIn) * rig.rowBytes, "local rows");
+    rig.k.setLocalRows(block, local, localIn);
   }
   const lr = Math.fround(0.05);
   // A huge planned word count keeps lr constant (no decay within the chunk).
@@ -960,8 +967,14 @@ async function compareChunk(
   assertEquals(consumed, tokens.length - sentences.length, "words consumed");
   if (local > 0) {
     // Until the merge, the shared rows of the local words have not moved.
-    for (let w = 0; w < local; w++) {
-      assertEquals(readRow(rig, rig.output, w), sharedBefore[w], `shared output row ${w}`);
+    for (const [t, table] of tables.entries()) {
+      for (let w = 0; w < local; w++) {
+        assertEquals(
+          readRow(rig, table, w),
+          sharedBefore[t][w],
+          `shared ${table === rig.input ? "input" : "output"} row ${w}`,
+        );
+      }
     }
     rig.k.mergeLocalRows();
   }
@@ -1045,22 +1058,25 @@ Deno.test("trainChunk: windows up to 20 contexts, real noise draws, match the sc
   }
 });
 
-Deno.test("trainChunk on local output rows, merged after the chunk, matches the scalar reference", async () => {
-  // A training thread's most frequent words (the first 15 of 40) train on local rows;
-  // the merge must carry every one of their updates into the shared table.
+Deno.test("trainChunk on local rows, merged after the chunk, matches the scalar reference", async () => {
+  // A training thread's most frequent words (the first 15 of 40) train on local rows,
+  // output rows in every mode, input rows too in skip-gram's; the merge must carry
+  // every one of their updates into the shared tables.
   const noise = Float64Array.from({ length: 40 }, (_, i) => 1 / (i + 1));
   for (const variant of VARIANTS) {
     for (const [, mode] of MODES) {
-      await compareChunk(variant, mode, { window: 10, negative: 5, noise, localWords: 15 }, 5n);
+      const localInput = mode !== MODE_CBOW;
+      const spec = { window: 10, negative: 5, noise, localWords: 15, localInput };
+      await compareChunk(variant, mode, spec, 5n);
     }
   }
 });
 
 Deno.test("mergeLocalRows: both threads' changes to a row reach the shared table", async () => {
   // Two kernel instances over one memory stand in for two threads: each trains a
-  // chunk on its own local copies of the first 8 output rows, then they merge in
-  // turn. Each shared row must end at its start plus both threads' changes, and the
-  // thread that merges last must hold exactly the shared rows.
+  // chunk on its own local copies of the first 8 output and input rows, then they
+  // merge in turn. Each shared row must end at its start plus both threads'
+  // changes, and the thread that merges last must hold exactly the shared rows.
   const vocab = 20, dim = 8, local = 8;
   const rig = await makeRig("simd", vocab, dim, { exact: false });
   const rand = rng(11);
@@ -1074,34 +1090,47 @@ Deno.test("mergeLocalRows: both threads' changes to a row reach the shared table
   }).exports as unknown as KernelExports;
   second.setTables(rig.input, rig.output, rig.alias, rig.keep, vocab, rig.rowFloats);
   second.setScratch(a.alloc(rig.k.scratchBytes(rig.rowFloats), "scratch 2"));
+  const rows = local * rig.rowBytes;
+  // Block layout (assembly/local_rows.ts): output rows, their base, input rows, base.
+  const tables = [{ name: "output", table: rig.output, at: 0 }, {
+    name: "input",
+    table: rig.input,
+    at: 2 * rows,
+  }];
   const threads = [rig.k, second].map((k, t) => {
-    const block = a.alloc(2 * local * rig.rowBytes, "local rows");
+    const block = a.alloc(4 * rows, "local rows");
     const tokens = a.alloc(4 * 30, "tokens");
     a.u32(tokens, 30).set(Array.from({ length: 30 }, (_, i) => (i * 7 + t * 3) % vocab));
-    k.setLocalRows(block, local);
+    k.setLocalRows(block, local, local);
     k.setParams(3, 5, 0.05, 0.0001, 1e30);
     k.seed(BigInt(t + 1));
     return { k, block, tokens };
   });
-  const start = Array.from({ length: local }, (_, w) => readRow(rig, rig.output, w));
+  const start = tables.map(({ table }) =>
+    Array.from({ length: local }, (_, w) => readRow(rig, table, w))
+  );
   const deltas = threads.map(({ k, block, tokens }) => {
     k.trainChunk(MODE_SKIPGRAM_SHARED, tokens, 30, 0);
-    return start.map((row, w) => readRow(rig, block, w).map((v, i) => v - row[i]));
+    return tables.map(({ at }, t) =>
+      start[t].map((row, w) => readRow(rig, block + at, w).map((v, i) => v - row[i]))
+    );
   });
   for (const { k } of threads) k.mergeLocalRows();
-  let both = 0;
-  for (let w = 0; w < local; w++) {
-    const shared = readRow(rig, rig.output, w);
-    const last = threads[1];
-    assertEquals(readRow(rig, last.block, w), shared, `last thread's local row ${w}`);
-    assertEquals(readRow(rig, last.block + local * rig.rowBytes, w), shared, `its base ${w}`);
-    for (let i = 0; i < rig.rowFloats; i++) {
-      const [d0, d1] = [deltas[0][w][i], deltas[1][w][i]];
-      if (d0 !== 0 && d1 !== 0) both++;
-      assertClose(shared[i], start[w][i] + d0 + d1, 1e-6, `output ${w}[${i}]`);
+  for (const [t, { name, table, at }] of tables.entries()) {
+    let both = 0;
+    for (let w = 0; w < local; w++) {
+      const shared = readRow(rig, table, w);
+      const last = threads[1];
+      assertEquals(readRow(rig, last.block + at, w), shared, `last thread's local ${name} ${w}`);
+      assertEquals(readRow(rig, last.block + at + rows, w), shared, `its base ${name} ${w}`);
+      for (let i = 0; i < rig.rowFloats; i++) {
+        const [d0, d1] = [deltas[0][t][w][i], deltas[1][t][w][i]];
+        if (d0 !== 0 && d1 !== 0) both++;
+        assertClose(shared[i], start[t][w][i] + d0 + d1, 1e-6, `${name} ${w}[${i}]`);
+      }
     }
+    assert(both > local * dim / 2, `${name}: only ${both} entries were changed by both threads`);
   }
-  assert(both > local * dim / 2, `only ${both} entries were changed by both threads`);
 });
 
 Deno.test("lrAt: linear decay from lr to minLr over the planned words", async () => {

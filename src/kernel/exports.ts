@@ -20,7 +20,7 @@ export interface KernelExports {
     plannedWords: number,
   ): void;
   setExact(on: number): void;
-  setLocalRows(block: number, words: number): void;
+  setLocalRows(block: number, words: number, inputWords: number): void;
   mergeLocalRows(): void;
   seed(state: bigint): void;
   rngState(): bigint;

@@ -2,14 +2,14 @@
 // kernel against one shared WebAssembly.Memory and updates the same tables
 // without locks (sparse updates rarely collide; word2vec, gensim and fastText
 // all train this way). The exception, for skip-gram and item2vec, is the output
-// rows of the most frequent words, which every window's noise draws hit: each
-// worker trains its own copy of those and merges it into the shared table after
-// every chunk, under a lock (assembly/local_rows.ts says why; localWords says
-// why not for CBOW). The main thread reads the corpus and writes chunks of ids
+// and input rows of the most frequent words, which nearly every window hits: each
+// worker trains its own copy of those and merges it into the shared tables after
+// every chunk, under a lock (assembly/local_rows.ts says why; localRows says why
+// not for CBOW). The main thread reads the corpus and writes chunks of ids
 // into per-worker buffers in shared memory (two per worker, so one can be
 // filled while the other trains); only small messages cross threads.
 import type { Kernel } from "../kernel/kernel.ts";
-import { MODE_CBOW } from "../kernel/exports.ts";
+import { MODE_CBOW, MODE_SESSION_SHARED, MODE_SKIPGRAM_SHARED } from "../kernel/exports.ts";
 import { importNode } from "../runtime/node.ts";
 
 export interface WorkerInit {
@@ -24,9 +24,10 @@ export interface WorkerInit {
     rowFloats: number;
   };
   scratch: number;
-  /** The worker's local output rows (two copies of `words` rows:
-   *  assembly/local_rows.ts) and the i32 lock guarding merges into the table. */
-  local: { block: number; words: number; lock: number };
+  /** The worker's local rows (two copies of `words` output rows, then two of
+   *  `inputWords` input rows: assembly/local_rows.ts) and the i32 lock guarding
+   *  merges into the tables. */
+  local: { block: number; words: number; inputWords: number; lock: number };
   params: { window: number; negative: number; lr: number; minLr: number; plannedWords: number };
   /** Decimal string of the worker's 64-bit RNG state. */
   seed: string;
@@ -90,19 +91,36 @@ async function spawn(url: URL): Promise<WorkerHandle> {
 
 /** Bytes of one of the two copies of a worker's local output rows, at most: all
  *  the rows of a small vocabulary, the most frequent words' of a large one (41k
- *  words at dim 100, 14k at dim 300). So a worker adds at most 32 MiB. */
-export const LOCAL_ROWS_BYTES = 16 << 20;
+ *  words at dim 100, 14k at dim 300). */
+export const LOCAL_OUTPUT_BYTES = 16 << 20;
+/** Local input rows: the 256 most frequent words', which nearly every window has
+ *  among its contexts. Skip-gram with shared negatives on two threads, en-mixed:
+ *  the training ran 1.3x-1.45x one thread's speed without them and 1.65x-1.7x
+ *  with them; analogy accuracy 9.1-10.4% (three runs) against 9.8-10.1% before.
+ *  More words cost accuracy (1024: 9.2-9.7%; 10k: 8.8-9.1%): a thread sees the
+ *  other's changes to these rows only at its next merge. Per-pair skip-gram lost
+ *  0.5 points even with 256 (8.8% twice), so it keeps every input row shared. */
+export const LOCAL_INPUT_WORDS = 256;
 
-/** How many output rows (the most frequent words') each worker keeps locally.
- *  None for CBOW: there, local copies of the most frequent words' rows cost
- *  about a point of analogy accuracy (two threads on en-mixed: 9.6% against
- *  10.7% with every row shared, 10.5% on one thread; averaging the two
- *  threads' changes instead of adding them did worse, 8.4-8.9%). Keeping the
- *  first 1024 rows shared restored the accuracy, but also the contention: it
- *  ran as slowly as plain Hogwild. Skip-gram loses a few tenths of a point. */
-export function localWords(vocabSize: number, rowFloats: number, mode: number): number {
-  if (mode === MODE_CBOW) return 0;
-  return Math.min(vocabSize, Math.floor(LOCAL_ROWS_BYTES / (rowFloats * 4)));
+/** How many output and input rows (the most frequent words') each worker keeps
+ *  locally. None for CBOW: there, local copies of the most frequent words'
+ *  output rows cost about a point of analogy accuracy (two threads on en-mixed:
+ *  9.6% against 10.7% with every row shared, 10.5% on one thread; averaging the
+ *  two threads' changes instead of adding them did worse, 8.4-8.9%). Keeping the
+ *  first 1024 rows shared restored the accuracy, but also the contention: it ran
+ *  as slowly as plain Hogwild. Skip-gram loses a few tenths of a point. A worker
+ *  adds at most 2 x 16 MiB + 2 x 256 rows. */
+export function localRows(
+  vocabSize: number,
+  rowFloats: number,
+  mode: number,
+): { output: number; input: number } {
+  if (mode === MODE_CBOW) return { output: 0, input: 0 };
+  const sharedNegatives = mode === MODE_SKIPGRAM_SHARED || mode === MODE_SESSION_SHARED;
+  return {
+    output: Math.min(vocabSize, Math.floor(LOCAL_OUTPUT_BYTES / (rowFloats * 4))),
+    input: sharedNegatives ? Math.min(vocabSize, LOCAL_INPUT_WORDS) : 0,
+  };
 }
 
 export interface ChunkResult {
@@ -141,15 +159,16 @@ export class ThreadPool {
     const pool = new ThreadPool(kernel, onResult);
     const first = init(0);
     const { rowFloats, vocabSize } = first.tables;
-    const words = localWords(vocabSize, rowFloats, first.mode);
+    const rows = localRows(vocabSize, rowFloats, first.mode);
     const arena = kernel.arena;
     const lock = arena.alloc(4, "the merge lock");
     arena.i32(lock, 1)[0] = 0;
     const ready: Promise<void>[] = [];
     for (let w = 0; w < threads; w++) {
       const scratch = arena.alloc(kernel.exports.scratchBytes(rowFloats), "worker scratch");
-      const block = arena.alloc(2 * words * rowFloats * 4, "a worker's local output rows");
-      const local = { block, words, lock };
+      const bytes = 2 * (rows.output + rows.input) * rowFloats * 4;
+      const block = arena.alloc(bytes, "a worker's local rows");
+      const local = { block, words: rows.output, inputWords: rows.input, lock };
       const worker = await spawn(workerUrl);
       for (let b = 0; b < 2; b++) {
         const tokens = arena.alloc(chunkTokens * 4, "worker token buffer");

@@ -6,7 +6,7 @@ import { formatBytes, MAX_MEMORY_BYTES, OutOfKernelMemory } from "../kernel/memo
 import type { Vocab } from "../vocab.ts";
 import type { TrainConfig } from "./config.ts";
 import { MODE_SKIPGRAM_SHARED } from "../kernel/exports.ts";
-import { localWords } from "./pool.ts";
+import { localRows } from "./pool.ts";
 import { aliasTable, noiseWeights } from "./noise.ts";
 import { keepThresholds } from "./subsample.ts";
 
@@ -36,7 +36,8 @@ export function checkFits(
 ): void {
   const tables = 2 * tableBytes(vocabSize, dim);
   const rowFloats = Kernel.rowFloats(dim);
-  const localRowsBytes = 2 * localWords(vocabSize, rowFloats, mode) * rowFloats * 4;
+  const rows = localRows(vocabSize, rowFloats, mode);
+  const localRowsBytes = 2 * (rows.output + rows.input) * rowFloats * 4;
   const perThread = threads > 1 ? 2 * chunkTokens * 4 + localRowsBytes + (1 << 20) : 0;
   const need = tables + vocabSize * 12 + chunkTokens * 4 + (1 << 20) + threads * perThread;
   if (need > MAX_MEMORY_BYTES) {

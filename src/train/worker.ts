@@ -35,7 +35,7 @@ let mode = 0;
 /** The i32 lock (in shared memory) that serialises merges of local rows. */
 let mergeLock: Int32Array | undefined;
 
-/** Adds this worker's changes to its local output rows into the shared table
+/** Adds this worker's changes to its local rows into the shared tables
  *  (assembly/local_rows.ts), holding the lock so two merges never interleave. */
 function mergeLocalRows(k: KernelExports, lock: Int32Array): void {
   while (Atomics.compareExchange(lock, 0, 0, 1) !== 0) Atomics.wait(lock, 0, 1);
@@ -63,8 +63,8 @@ port.listen((message) => {
       k.setParams(p.window, p.negative, p.lr, p.minLr, p.plannedWords);
       k.seed(BigInt(message.seed));
       const local = message.local;
-      if (local.words > 0) {
-        k.setLocalRows(local.block, local.words);
+      if (local.words + local.inputWords > 0) {
+        k.setLocalRows(local.block, local.words, local.inputWords);
         mergeLock = new Int32Array(message.memory.buffer, local.lock, 1);
       }
       mode = message.mode;
