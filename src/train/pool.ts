@@ -93,14 +93,16 @@ async function spawn(url: URL): Promise<WorkerHandle> {
  *  the rows of a small vocabulary, the most frequent words' of a large one (41k
  *  words at dim 100, 14k at dim 300). */
 export const LOCAL_OUTPUT_BYTES = 16 << 20;
-/** Local input rows: the 256 most frequent words', which nearly every window has
- *  among its contexts. Skip-gram with shared negatives on two threads, en-mixed:
- *  the training ran 1.3x-1.45x one thread's speed without them and 1.65x-1.7x
- *  with them; analogy accuracy 9.1-10.4% (three runs) against 9.8-10.1% before.
- *  More words cost accuracy (1024: 9.2-9.7%; 10k: 8.8-9.1%): a thread sees the
- *  other's changes to these rows only at its next merge. Per-pair skip-gram lost
- *  0.5 points even with 256 (8.8% twice), so it keeps every input row shared. */
-export const LOCAL_INPUT_WORDS = 256;
+/** Local input rows: the 64 most frequent words', which nearly every window has
+ *  among its contexts. Skip-gram with shared negatives on two threads, en-mixed,
+ *  runs interleaved with a build without them: 5 epochs in 7.9-9.2 s against
+ *  8.6-10.7 s, analogy accuracy 9.7-10.7% against 9.3-10.4% (three runs each).
+ *  More words train faster and worse, as a thread sees the other's changes to
+ *  these rows only at its next merge: 256 words ran 14% faster than none but cost
+ *  0.4 points (9.4-9.9% against 9.7-10.4%); 10k words, 8.8-9.1%. Per-pair
+ *  skip-gram lost 0.5 points with 256 (8.8% twice, against 9.1-9.6%), so it keeps
+ *  every input row shared. */
+export const LOCAL_INPUT_WORDS = 64;
 
 /** How many output and input rows (the most frequent words') each worker keeps
  *  locally. None for CBOW: there, local copies of the most frequent words'
@@ -109,7 +111,7 @@ export const LOCAL_INPUT_WORDS = 256;
  *  two threads' changes instead of adding them did worse, 8.4-8.9%). Keeping the
  *  first 1024 rows shared restored the accuracy, but also the contention: it ran
  *  as slowly as plain Hogwild. Skip-gram loses a few tenths of a point. A worker
- *  adds at most 2 x 16 MiB + 2 x 256 rows. */
+ *  adds at most 2 x 16 MiB + 2 x 64 rows. */
 export function localRows(
   vocabSize: number,
   rowFloats: number,
