@@ -8,9 +8,10 @@
 // had taken the noise rows' cache misses away, the shared input rows were most of
 // what was left: giving each thread disjoint input rows (a speed experiment) took
 // the training from 1.3x one thread to 1.7x; local copies of the 64 most frequent
-// words' input rows keep part of that at no cost in accuracy (src/train/pool.ts). So each training thread trains its
-// own copy of the first localWords output rows and of the first localInputWords
-// input rows and, after every chunk, adds what it changed to the shared tables:
+// words' input rows keep part of that at no cost in accuracy (src/train/pool.ts).
+// So each training thread trains its own copy of the first localWords output rows
+// and of the first localInputWords input rows and, after every chunk, adds what
+// it changed to the shared tables:
 //   shared += local - base;  local = base = shared
 // The host holds a lock around mergeLocalRows (two merges must not interleave),
 // so no update is lost; a thread sees the other's changes to these rows at its
@@ -41,8 +42,11 @@ export function setLocalRows(block: usize, words: u32, inputWords: u32): void {
 /** Adds this thread's changes since its last merge to the shared rows and takes
  *  everyone's back. */
 export function mergeLocalRows(): void {
-  mergeRows(model.outputTable, model.localOutput, model.localOutputBase, <usize>model.localWords * model.rowBytes);
-  mergeRows(model.inputTable, model.localInput, model.localInputBase, <usize>model.localInputWords * model.rowBytes);
+  const rowBytes = model.rowBytes;
+  const outBytes = <usize>model.localWords * rowBytes;
+  const inBytes = <usize>model.localInputWords * rowBytes;
+  mergeRows(model.outputTable, model.localOutput, model.localOutputBase, outBytes);
+  mergeRows(model.inputTable, model.localInput, model.localInputBase, inBytes);
 }
 
 /** shared += local - base; local = base = shared, in one flat sweep: the rows are
