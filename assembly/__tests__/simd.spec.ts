@@ -159,25 +159,37 @@ describe("rng", () => {
   });
 });
 
+/** The 2-word alias table: column 0 keeps word 0 when the low half < 2^30 (a
+ *  quarter), else takes word 1; column 1 always keeps word 1. So P(0) = 1/8. */
+function useEighthTable(): void {
+  store<u32>(TABLE, 0x40000000);
+  store<u32>(TABLE, 1, 4);
+  store<u32>(TABLE, 0xFFFFFFFF, 8);
+  store<u32>(TABLE, 1, 12);
+  setTables(0, 0, TABLE, 0, 2, 4);
+}
+
+/** Draws seen beyond word 1 by the last countZeros. */
+let invalidDraws: i32 = 0;
+
+/** How many of n draws (from the pool, or fresh alias draws) are word 0. */
+function countZeros(n: i32, pooled: bool): i32 {
+  let zeros = 0;
+  invalidDraws = 0;
+  for (let i = 0; i < n; i++) {
+    const w = pooled ? drawNoise() : freshNoise();
+    if (w >= 2) invalidDraws++;
+    if (w == 0) zeros++;
+  }
+  return zeros;
+}
+
 describe("sampler", () => {
   it("alias draw on a hand-made 2-word table: P(0) = 1/2 * 1/4", () => {
-    // Column 0 keeps word 0 when the low half < 2^30 (a quarter), else takes word 1;
-    // column 1 always keeps word 1. So P(0) = 0.125.
-    store<u32>(TABLE, 0x40000000);
-    store<u32>(TABLE, 1, 4);
-    store<u32>(TABLE, 0xFFFFFFFF, 8);
-    store<u32>(TABLE, 1, 12);
-    setTables(0, 0, TABLE, 0, 2, 4);
+    useEighthTable();
     setState(2024);
-    const draws = 80000;
-    let zeros = 0;
-    let invalid = 0;
-    for (let i = 0; i < draws; i++) {
-      const w = freshNoise();
-      if (w >= 2) invalid++;
-      if (w == 0) zeros++;
-    }
-    expect<i32>(invalid).toBe(0);
+    const zeros = countZeros(80000, false);
+    expect<i32>(invalidDraws).toBe(0);
     // mean 10000, sd ~94: 6 sd ~ 560.
     expect<bool>(zeros > 9440 && zeros < 10560).toBe(true, "zeros " + zeros.toString());
   });
@@ -194,23 +206,12 @@ describe("sampler", () => {
   });
 
   it("pool draws on the 2-word table: only words 0 and 1, P(0) = 1/8", () => {
-    store<u32>(TABLE, 0x40000000);
-    store<u32>(TABLE, 1, 4);
-    store<u32>(TABLE, 0xFFFFFFFF, 8);
-    store<u32>(TABLE, 1, 12);
-    setTables(0, 0, TABLE, 0, 2, 4);
+    useEighthTable();
     setScratch(heap.alloc(scratchBytes(4)));
     setState(77);
     refillNoise();
-    const draws = 80000;
-    let zeros = 0;
-    let invalid = 0;
-    for (let i = 0; i < draws; i++) {
-      const w = drawNoise();
-      if (w >= 2) invalid++;
-      if (w == 0) zeros++;
-    }
-    expect<i32>(invalid).toBe(0);
+    const zeros = countZeros(80000, true);
+    expect<i32>(invalidDraws).toBe(0);
     // A pooled word serves about NOISE_REUSE draws, so the count's variance is about
     // (1 + NOISE_REUSE) times the binomial's: sd ~ 94 * 3 = 282; 6 sd ~ 1700.
     expect<bool>(NOISE_POOL >= 16 && NOISE_REUSE <= 8).toBe(true);
