@@ -42,3 +42,13 @@ export function nextSentence(tokens: usize, from: i32, count: i32): i32 {
   keptLength = kept;
   return i;
 }
+
+/** Where a part of the chunk at `tokens` that starts at `from` and holds at least
+ *  `want` tokens ends: just past the first SENTENCE_END at index from + want - 1
+ *  or later, or at `count`. Threads train a chunk in such parts, merging their
+ *  local input rows in between (src/train/worker.ts). */
+export function partEnd(tokens: usize, from: i32, count: i32, want: i32): i32 {
+  let i = from + (want > 1 ? want : 1) - 1;
+  while (i < count && load<u32>(tokens + (<usize>i << 2)) != SENTENCE_END) i++;
+  return i < count ? i + 1 : count;
+}

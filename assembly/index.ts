@@ -29,11 +29,11 @@ export {
   setTables,
 } from "./model";
 export { setParams } from "./params";
-export { mergeLocalRows, setLocalRows } from "./local_rows";
+export { mergeLocalInputRows, mergeLocalRows, setLocalRows } from "./local_rows";
 export { setExact } from "./sigmoid";
 export { countKept, NOISE_REUSE, refillNoise, sampleAlias, sampleNoise } from "./sampler";
 export { initRows } from "./init";
-export { LABELS_MARK, SENTENCE_END } from "./chunk";
+export { LABELS_MARK, partEnd, SENTENCE_END } from "./chunk";
 export { meanRowsOf } from "./bags";
 export {
   LOSS_NS,

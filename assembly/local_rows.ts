@@ -6,18 +6,17 @@
 // shared output table ran anywhere from 0.8x to 1.9x one thread's speed, run to
 // run; with local output rows, 1.45x to 1.65x. Once the noise pool (sampler.ts)
 // had taken the noise rows' cache misses away, the shared input rows were most of
-// what was left: giving each thread disjoint input rows (a speed experiment) took
-// the training from 1.3x one thread to 1.7x; local copies of the 64 most frequent
-// words' input rows keep part of that at no cost in accuracy (src/train/pool.ts).
-// So each training thread trains its own copy of the first localWords output rows
-// and of the first localInputWords input rows and, after every chunk, adds what
-// it changed to the shared tables:
+// what was left: with every input row local too (a speed experiment), each of two
+// threads trained as fast as one thread alone. So each training thread trains its
+// own copy of the first localWords output rows and of the first localInputWords
+// input rows and, when it merges, adds what it changed to the shared tables:
 //   shared += local - base;  local = base = shared
-// The host holds a lock around mergeLocalRows (two merges must not interleave),
-// so no update is lost; a thread sees the other's changes to these rows at its
-// next merge. How many rows of each (few input rows: the longer a thread goes
-// without the other's changes, the more accuracy it costs), and why CBOW has
-// none: src/train/pool.ts localRows. CBOW and the bag modes read input rows
+// The host holds a lock around every merge (two merges must not interleave), so
+// no update is lost; a thread sees the other's changes to these rows at its next
+// merge. The input rows go stale sooner (a frequent context word is updated by
+// both threads many times a chunk), so threads merge them after every part of a
+// chunk, the output rows after the chunk. How many rows of each, how often, and
+// why CBOW has none: src/train/pool.ts. CBOW and the bag modes read input rows
 // straight from inputTable, so they must not be given local input rows.
 import * as model from "./model";
 
@@ -42,10 +41,16 @@ export function setLocalRows(block: usize, words: u32, inputWords: u32): void {
 /** Adds this thread's changes since its last merge to the shared rows and takes
  *  everyone's back. */
 export function mergeLocalRows(): void {
-  const rowBytes = model.rowBytes;
-  const outBytes = <usize>model.localWords * rowBytes;
-  const inBytes = <usize>model.localInputWords * rowBytes;
+  const outBytes = <usize>model.localWords * model.rowBytes;
   mergeRows(model.outputTable, model.localOutput, model.localOutputBase, outBytes);
+  mergeLocalInputRows();
+}
+
+/** The same for the local input rows alone: threads merge these more often than
+ *  the output rows (every part of a chunk, src/train/worker.ts), as they hold
+ *  few and go stale sooner. */
+export function mergeLocalInputRows(): void {
+  const inBytes = <usize>model.localInputWords * model.rowBytes;
   mergeRows(model.inputTable, model.localInput, model.localInputBase, inBytes);
 }
 

@@ -1072,7 +1072,7 @@ Deno.test("trainChunk on local rows, merged after the chunk, matches the scalar 
   }
 });
 
-Deno.test("mergeLocalRows: both threads' changes to a row reach the shared table", async () => {
+Deno.test("mergeLocalInputRows, mergeLocalRows: both threads' changes reach the shared table", async () => {
   // Two kernel instances over one memory stand in for two threads: each trains a
   // chunk on its own local copies of the first 8 output and input rows, then they
   // merge in turn. Each shared row must end at its start plus both threads'
@@ -1115,6 +1115,17 @@ Deno.test("mergeLocalRows: both threads' changes to a row reach the shared table
       start[t].map((row, w) => readRow(rig, block + at, w).map((v, i) => v - row[i]))
     );
   });
+  // The input rows alone first (as workers do after each part of a chunk): the
+  // shared output rows must not move until the full merge.
+  for (const { k } of threads) k.mergeLocalInputRows();
+  for (let w = 0; w < local; w++) {
+    assertEquals(readRow(rig, rig.output, w), start[0][w], `output ${w} before the full merge`);
+    const shared = readRow(rig, rig.input, w);
+    for (let i = 0; i < rig.rowFloats; i++) {
+      const expected = start[1][w][i] + deltas[0][1][w][i] + deltas[1][1][w][i];
+      assertClose(shared[i], expected, 1e-6, `input ${w}[${i}] after the input merge`);
+    }
+  }
   for (const { k } of threads) k.mergeLocalRows();
   for (const [t, { name, table, at }] of tables.entries()) {
     let both = 0;
@@ -1131,6 +1142,19 @@ Deno.test("mergeLocalRows: both threads' changes to a row reach the shared table
     }
     assert(both > local * dim / 2, `${name}: only ${both} entries were changed by both threads`);
   }
+});
+
+Deno.test("partEnd: a part ends just past a sentence end, at least `want` tokens in", async () => {
+  const rig = await makeRig("simd", 4, 4);
+  const E = SENTENCE_END;
+  const ids = [1, 2, E, 3, E, 0, 1, 2, E, 3];
+  const tokens = rig.kernel.arena.alloc(4 * ids.length, "tokens");
+  rig.kernel.arena.u32(tokens, ids.length).set(ids);
+  const end = (from: number, want: number) => rig.k.partEnd(tokens, from, ids.length, want);
+  assertEquals([end(0, 1), end(0, 3), end(0, 4), end(0, 0)], [3, 3, 5, 3], "from 0");
+  assertEquals([end(3, 1), end(5, 1), end(5, 4)], [5, 9, 9], "later parts");
+  // The last sentence has no end mark: the part runs to the end of the chunk.
+  assertEquals([end(0, 9), end(9, 1), end(0, 10), end(0, 100)], [9, 10, 10, 10], "to the end");
 });
 
 Deno.test("lrAt: linear decay from lr to minLr over the planned words", async () => {

@@ -22,10 +22,12 @@ export interface KernelExports {
   setExact(on: number): void;
   setLocalRows(block: number, words: number, inputWords: number): void;
   mergeLocalRows(): void;
+  mergeLocalInputRows(): void;
   seed(state: bigint): void;
   rngState(): bigint;
   initRows(table: number, first: number, count: number, dim: number, uniform: number): void;
   trainChunk(mode: number, tokens: number, count: number, wordsBefore: number): number;
+  partEnd(tokens: number, from: number, count: number, want: number): number;
   lossTotal(): number;
   lossCount(): number;
   resetLoss(): void;

@@ -4,10 +4,11 @@
 // all train this way). The exception, for skip-gram and item2vec, is the output
 // and input rows of the most frequent words, which nearly every window hits: each
 // worker trains its own copy of those and merges it into the shared tables after
-// every chunk, under a lock (assembly/local_rows.ts says why; localRows says why
-// not for CBOW). The main thread reads the corpus and writes chunks of ids
-// into per-worker buffers in shared memory (two per worker, so one can be
-// filled while the other trains); only small messages cross threads.
+// every chunk (the input rows after every part of a chunk), under a lock
+// (assembly/local_rows.ts says why; localRows says why not for CBOW). The main
+// thread reads the corpus and writes chunks of ids into per-worker buffers in
+// shared memory (two per worker, so one can be filled while the other trains);
+// only small messages cross threads.
 import type { Kernel } from "../kernel/kernel.ts";
 import { MODE_CBOW, MODE_SESSION_SHARED, MODE_SKIPGRAM_SHARED } from "../kernel/exports.ts";
 import { importNode } from "../runtime/node.ts";
@@ -25,9 +26,15 @@ export interface WorkerInit {
   };
   scratch: number;
   /** The worker's local rows (two copies of `words` output rows, then two of
-   *  `inputWords` input rows: assembly/local_rows.ts) and the i32 lock guarding
-   *  merges into the tables. */
-  local: { block: number; words: number; inputWords: number; lock: number };
+   *  `inputWords` input rows: assembly/local_rows.ts), the i32 lock guarding
+   *  merges into the tables, and the tokens between merges of the input rows. */
+  local: {
+    block: number;
+    words: number;
+    inputWords: number;
+    lock: number;
+    inputMergeTokens: number;
+  };
   params: { window: number; negative: number; lr: number; minLr: number; plannedWords: number };
   /** Decimal string of the worker's 64-bit RNG state. */
   seed: string;
@@ -93,16 +100,25 @@ async function spawn(url: URL): Promise<WorkerHandle> {
  *  the rows of a small vocabulary, the most frequent words' of a large one (41k
  *  words at dim 100, 14k at dim 300). */
 export const LOCAL_OUTPUT_BYTES = 16 << 20;
-/** Local input rows: the 64 most frequent words', which nearly every window has
- *  among its contexts. Skip-gram with shared negatives on two threads, en-mixed,
- *  runs interleaved with a build without them: 5 epochs in 7.9-9.2 s against
- *  8.6-10.7 s, analogy accuracy 9.7-10.7% against 9.3-10.4% (three runs each).
- *  More words train faster and worse, as a thread sees the other's changes to
- *  these rows only at its next merge: 256 words ran 14% faster than none but cost
- *  0.4 points (9.4-9.9% against 9.7-10.4%); 10k words, 8.8-9.1%. Per-pair
- *  skip-gram lost 0.5 points with 256 (8.8% twice, against 9.1-9.6%), so it keeps
- *  every input row shared. */
-export const LOCAL_INPUT_WORDS = 64;
+/** Local input rows: those of the most frequent words, which nearly every window
+ *  has among its contexts, up to 1024 words and 2 MiB a copy (1024 words at dim
+ *  100 and 300, 128 at dim 4096). A worker sees the others' changes to these rows
+ *  only when it merges, so the more words, the faster and the less accurate,
+ *  unless merges come more often: these are merged after every part of
+ *  LOCAL_INPUT_MERGE_TOKENS tokens, not once a chunk. Skip-gram with shared
+ *  negatives on two threads, en-mixed, 5 runs each, interleaved: 1024 words
+ *  merged every 16,384 tokens trained 8-10% faster than 64 words merged every
+ *  chunk (the old setting), at analogy accuracy 9.65% against 9.79% (9.4-9.9%
+ *  against 9.6-9.9%) and WordSim-353 0.401 against 0.380. Merged once a chunk,
+ *  1024 words cost 0.35 points (9.51% against 9.86%, 6 runs each) and 4096
+ *  words, merged every part, 0.37. Per-pair skip-gram lost 0.5 points with 256
+ *  words merged once a chunk (8.8% twice, against 9.1-9.6%), so it keeps every
+ *  input row shared. */
+export const LOCAL_INPUT_WORDS = 1024;
+export const LOCAL_INPUT_BYTES = 2 << 20;
+/** Tokens between two merges of a worker's local input rows (a chunk is trained
+ *  in parts of at least this many, each ending with a sentence). */
+export const LOCAL_INPUT_MERGE_TOKENS = 16384;
 
 /** How many output and input rows (the most frequent words') each worker keeps
  *  locally. None for CBOW: there, local copies of the most frequent words'
@@ -111,7 +127,7 @@ export const LOCAL_INPUT_WORDS = 64;
  *  two threads' changes instead of adding them did worse, 8.4-8.9%). Keeping the
  *  first 1024 rows shared restored the accuracy, but also the contention: it ran
  *  as slowly as plain Hogwild. Skip-gram loses a few tenths of a point. A worker
- *  adds at most 2 x 16 MiB + 2 x 64 rows. */
+ *  adds at most 2 x 16 MiB + 2 x 2 MiB. */
 export function localRows(
   vocabSize: number,
   rowFloats: number,
@@ -121,7 +137,9 @@ export function localRows(
   const sharedNegatives = mode === MODE_SKIPGRAM_SHARED || mode === MODE_SESSION_SHARED;
   return {
     output: Math.min(vocabSize, Math.floor(LOCAL_OUTPUT_BYTES / (rowFloats * 4))),
-    input: sharedNegatives ? Math.min(vocabSize, LOCAL_INPUT_WORDS) : 0,
+    input: sharedNegatives
+      ? Math.min(vocabSize, LOCAL_INPUT_WORDS, Math.floor(LOCAL_INPUT_BYTES / (rowFloats * 4)))
+      : 0,
   };
 }
 
@@ -170,7 +188,13 @@ export class ThreadPool {
       const scratch = arena.alloc(kernel.exports.scratchBytes(rowFloats), "worker scratch");
       const bytes = 2 * (rows.output + rows.input) * rowFloats * 4;
       const block = arena.alloc(bytes, "a worker's local rows");
-      const local = { block, words: rows.output, inputWords: rows.input, lock };
+      const local = {
+        block,
+        words: rows.output,
+        inputWords: rows.input,
+        lock,
+        inputMergeTokens: LOCAL_INPUT_MERGE_TOKENS,
+      };
       const worker = await spawn(workerUrl);
       for (let b = 0; b < 2; b++) {
         const tokens = arena.alloc(chunkTokens * 4, "worker token buffer");

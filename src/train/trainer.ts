@@ -184,7 +184,12 @@ export async function trainWithVocab(
   const meter = new ProgressMeter(options.progressIntervalMs ?? 500, options.onProgress);
   let lastLoss = NaN;
   let diverged = false;
+  // Words handed to the kernel and words it reports consumed: equal at the end of
+  // a run, or some chunk was not trained whole (workers train chunks in parts).
+  let wordsHanded = 0;
+  let wordsConsumed = 0;
   const collect = (r: ChunkResult) => {
+    wordsConsumed += r.seen;
     if (!Number.isFinite(r.lossSum)) diverged = true;
     else if (r.lossCount > 0) lastLoss = r.lossSum / r.lossCount;
     meter.addLoss(r.lossSum, r.lossCount);
@@ -268,6 +273,7 @@ export async function trainWithVocab(
           k.resetLoss();
         }
         wordsDone += chunk.words;
+        wordsHanded += chunk.words;
         meter.tokens += chunk.tokens;
         if (diverged) throw new TrainingDiverged(epoch, config.lr);
         meter.maybeReport(
@@ -292,6 +298,12 @@ export async function trainWithVocab(
     }
     await pool?.drain();
     if (diverged) throw new TrainingDiverged(config.epochs, config.lr);
+    if (wordsConsumed !== wordsHanded) {
+      throw new Error(
+        `negsamp internal error: the kernel trained ${wordsConsumed} of the ${wordsHanded} ` +
+          `words handed to it`,
+      );
+    }
   } finally {
     pool?.close();
   }

@@ -34,17 +34,36 @@ let kernel: KernelExports | undefined;
 let mode = 0;
 /** The i32 lock (in shared memory) that serialises merges of local rows. */
 let mergeLock: Int32Array | undefined;
+/** Tokens between merges of the local input rows (0: none, one part a chunk). */
+let partTokens = 0;
 
-/** Adds this worker's changes to its local rows into the shared tables
- *  (assembly/local_rows.ts), holding the lock so two merges never interleave. */
-function mergeLocalRows(k: KernelExports, lock: Int32Array): void {
+/** Runs `merge` (a kernel merge of local rows into the shared tables,
+ *  assembly/local_rows.ts) holding the lock, so two merges never interleave. */
+function locked(lock: Int32Array, merge: () => void): void {
   while (Atomics.compareExchange(lock, 0, 0, 1) !== 0) Atomics.wait(lock, 0, 1);
   try {
-    k.mergeLocalRows();
+    merge();
   } finally {
     Atomics.store(lock, 0, 0);
     Atomics.notify(lock, 0, 1);
   }
+}
+
+/** Trains a chunk; with local rows, in parts of at least partTokens tokens (if
+ *  it has local input rows), merging the local input rows after each part and
+ *  every local row at the end. Returns the words consumed. */
+function trainChunk(k: KernelExports, job: WorkerJob): number {
+  if (!mergeLock) return k.trainChunk(mode, job.tokens, job.count, job.wordsBefore);
+  const lock = mergeLock;
+  let seen = 0;
+  for (let at = 0; at < job.count;) {
+    const end = partTokens > 0 ? k.partEnd(job.tokens, at, job.count, partTokens) : job.count;
+    seen += k.trainChunk(mode, job.tokens + 4 * at, end - at, job.wordsBefore + seen);
+    at = end;
+    if (at < job.count) locked(lock, () => k.mergeLocalInputRows());
+  }
+  locked(lock, () => k.mergeLocalRows());
+  return seen;
 }
 
 port.listen((message) => {
@@ -66,6 +85,7 @@ port.listen((message) => {
       if (local.words + local.inputWords > 0) {
         k.setLocalRows(local.block, local.words, local.inputWords);
         mergeLock = new Int32Array(message.memory.buffer, local.lock, 1);
+        partTokens = local.inputWords > 0 ? local.inputMergeTokens : 0;
       }
       mode = message.mode;
       kernel = k;
@@ -73,8 +93,7 @@ port.listen((message) => {
       return;
     }
     const k = kernel!;
-    const seen = k.trainChunk(mode, message.tokens, message.count, message.wordsBefore);
-    if (mergeLock) mergeLocalRows(k, mergeLock);
+    const seen = trainChunk(k, message);
     const reply: WorkerReply = {
       slot: message.slot,
       seen,
