@@ -1,8 +1,11 @@
 // Multi-threaded (Hogwild) training: same quality as one thread, and a clean
 // fallback to one thread where memory cannot be shared.
-import { assert, assertEquals, assertGreater } from "./assert.ts";
+import { assert, assertEquals, assertGreater, assertRejects } from "./assert.ts";
 import { memoryCorpus } from "../src/corpus/source.ts";
 import { train, type TrainedModel } from "../src/train/trainer.ts";
+import { spawnWorkers, ThreadPool } from "../src/train/pool.ts";
+import { Kernel } from "../src/kernel/kernel.ts";
+import { MODE_SKIPGRAM_SHARED } from "../src/kernel/exports.ts";
 
 /** Sentences drawn from 4 topics of 12 words each; words co-occur only within a topic. */
 function topicCorpus(sentences: number, seed = 7): string {
@@ -97,4 +100,30 @@ Deno.test("threads: without SharedArrayBuffer, falls back to 1 thread with a not
     g.SharedArrayBuffer = saved;
   }
   assertEquals(b.input, a.input);
+});
+
+Deno.test("threads: a worker that fails while the vocabulary is counted fails the pool's start", async () => {
+  // train() starts its workers before counting; an error in that time (here, a worker
+  // script that throws on load) must reach ThreadPool.start, not vanish.
+  const url = new URL(`data:text/javascript,${encodeURIComponent("throw new Error('boom')")}`);
+  const started = await spawnWorkers(1, url);
+  await new Promise((resolve) => setTimeout(resolve, 300)); // the error comes in meanwhile
+  const kernel = await Kernel.create({ shared: true });
+  try {
+    const init = () => ({
+      module: kernel.module,
+      memory: kernel.memory,
+      tables: { input: 0, output: 0, alias: 0, keep: 0, vocabSize: 4, rowFloats: 4 },
+      params: { window: 1, negative: 1, lr: 0.1, minLr: 0.1, plannedWords: 1 },
+      seed: "1",
+      mode: MODE_SKIPGRAM_SHARED,
+    });
+    await assertRejects(
+      () => ThreadPool.start(kernel, 1, 1024, init, () => {}, started),
+      Error,
+      "boom",
+    );
+  } finally {
+    for (const worker of started) worker.terminate();
+  }
 });

@@ -11,7 +11,7 @@ import {
   MODE_SKIPGRAM_SHARED,
 } from "../kernel/exports.ts";
 import { canShareMemory } from "../kernel/module.ts";
-import { type ChunkResult, ThreadPool } from "./pool.ts";
+import { type ChunkResult, spawnWorkers, ThreadPool, type WorkerHandle } from "./pool.ts";
 import type { KernelVariant } from "../kernel/module.ts";
 import { buildVocab, type Vocab, type VocabStats } from "../vocab.ts";
 import { resolveConfig, type TrainConfig } from "./config.ts";
@@ -105,21 +105,30 @@ export async function train(
   options: TrainOptions = {},
 ): Promise<TrainedModel> {
   const config = resolveConfig(settings);
-  // The counting pass also records the corpus as ids (while it is small enough), so
-  // the first epoch need not read and hash it again.
-  const cacheLimit = options.cacheTokens ?? DEFAULT_CACHE_TOKENS;
-  const { vocab, stats, counter } = await buildVocab(corpus, config, cacheLimit);
-  if (stats.tokens === 0) throw new Error(`${corpus.name}: the corpus holds no words`);
-  if (vocab.size === 0) {
-    throw new Error(
-      `${corpus.name}: no word occurs at least ${config.minCount} times ` +
-        `(${stats.tokens} tokens read); lower --min-count or use a larger corpus`,
-    );
+  // Training threads start loading now, on the core the count leaves idle.
+  const started = config.threads > 1 && canShareMemory()
+    ? await spawnWorkers(config.threads)
+    : undefined;
+  try {
+    // The counting pass also records the corpus as ids (while it is small enough), so
+    // the first epoch need not read and hash it again.
+    const cacheLimit = options.cacheTokens ?? DEFAULT_CACHE_TOKENS;
+    const { vocab, stats, counter } = await buildVocab(corpus, config, cacheLimit);
+    if (stats.tokens === 0) throw new Error(`${corpus.name}: the corpus holds no words`);
+    if (vocab.size === 0) {
+      throw new Error(
+        `${corpus.name}: no word occurs at least ${config.minCount} times ` +
+          `(${stats.tokens} tokens read); lower --min-count or use a larger corpus`,
+      );
+    }
+    options.onVocab?.(vocab, stats);
+    const recorded = counter.recording(vocab);
+    const encoded = recorded ? remapChunks(recorded, config.chunkTokens) : undefined;
+    return await trainWithVocab(corpus, vocab, config, options, undefined, encoded, started);
+  } finally {
+    // Training has closed them, unless it failed before it could take them.
+    for (const worker of started ?? []) worker.terminate();
   }
-  options.onVocab?.(vocab, stats);
-  const recorded = counter.recording(vocab);
-  const encoded = recorded ? remapChunks(recorded, config.chunkTokens) : undefined;
-  return await trainWithVocab(corpus, vocab, config, options, undefined, encoded);
 }
 
 /** Corpora up to this many tokens are kept in memory as ids (4 bytes each) rather
@@ -156,6 +165,8 @@ export async function trainWithVocab(
   initial?: { input: Float32Array; output: Float32Array },
   /** The corpus already encoded for this vocabulary (then it is not read again). */
   encoded?: IdChunk[],
+  /** Training workers already started (by train, while it counted). */
+  started?: WorkerHandle[],
 ): Promise<TrainedModel> {
   let threads = config.threads;
   if (threads > 1 && !canShareMemory()) {
@@ -197,23 +208,30 @@ export async function trainWithVocab(
   // One thread: the kernel runs here, synchronously, and the run is reproducible.
   // Several: a pool of workers over the shared memory (Hogwild, not reproducible).
   const pool = threads > 1
-    ? await ThreadPool.start(kernel, threads, config.chunkTokens, (w) => ({
-      module: kernel.module,
-      memory: kernel.memory,
-      tables: {
-        input: layout.input,
-        output: layout.output,
-        alias: layout.alias,
-        keep: layout.keep,
-        vocabSize: vocab.size,
-        rowFloats: Kernel.rowFloats(config.dim),
-      },
-      params,
-      // Each worker has its own stream, derived from the seed and its index.
-      seed: BigInt.asUintN(64, BigInt(config.seed) + BigInt(w + 1) * 0x9E3779B97F4A7C15n)
-        .toString(),
-      mode,
-    }), collect)
+    ? await ThreadPool.start(
+      kernel,
+      threads,
+      config.chunkTokens,
+      (w) => ({
+        module: kernel.module,
+        memory: kernel.memory,
+        tables: {
+          input: layout.input,
+          output: layout.output,
+          alias: layout.alias,
+          keep: layout.keep,
+          vocabSize: vocab.size,
+          rowFloats: Kernel.rowFloats(config.dim),
+        },
+        params,
+        // Each worker has its own stream, derived from the seed and its index.
+        seed: BigInt.asUintN(64, BigInt(config.seed) + BigInt(w + 1) * 0x9E3779B97F4A7C15n)
+          .toString(),
+        mode,
+      }),
+      collect,
+      started,
+    )
     : undefined;
   const cacheLimit = options.cacheTokens ?? DEFAULT_CACHE_TOKENS;
   // Encoded chunks of the first full pass, replayed by later epochs if small enough.
