@@ -343,6 +343,8 @@ interface RunRecord {
   error?: string;
   /** Timed training seconds (see DEFINITIONS). */
   seconds?: number;
+  /** The training alone (see DEFINITIONS): without the vocabulary pass. */
+  loopSeconds?: number;
   /** epochs x corpus tokens / seconds */
   wordsPerSecond?: number;
   /** CPU time of the timed part (see DEFINITIONS). */
@@ -383,6 +385,7 @@ async function trainOnce(
   paths: Paths,
 ): Promise<{
   seconds: number;
+  loopSeconds?: number;
   cpuSeconds?: number;
   m: Measured;
   vec: string;
@@ -431,6 +434,7 @@ async function trainOnce(
     const out = lastJsonLine(m.stdout);
     return {
       seconds: out.seconds as number,
+      loopSeconds: out.trainSeconds as number,
       cpuSeconds: out.cpuSeconds as number,
       m,
       vec,
@@ -486,6 +490,7 @@ async function trainOnce(
     const out = lastJsonLine(m.stdout);
     return {
       seconds: out.seconds as number,
+      loopSeconds: out.trainSeconds as number,
       cpuSeconds: out.cpuSeconds as number,
       m,
       vec,
@@ -627,6 +632,7 @@ interface Row {
   failed: number;
   error?: string;
   seconds?: Spread;
+  loopSeconds?: Spread;
   wordsPerSecond?: Spread;
   wordsPerCpuSecond?: Spread;
   peakMB?: Spread;
@@ -661,6 +667,7 @@ function summarise(records: RunRecord[]): Row[] {
       failed: g.length - ok.length,
       error: g.find((r) => !r.ok)?.error,
       seconds: spread(ok.map((r) => r.seconds)),
+      loopSeconds: spread(ok.map((r) => r.loopSeconds)),
       wordsPerSecond: spread(ok.map((r) => r.wordsPerSecond)),
       wordsPerCpuSecond: spread(ok.map((r) => r.wordsPerCpuSecond)),
       peakMB: spread(ok.map((r) => r.peakMB)),
@@ -778,14 +785,51 @@ function table(rows: Row[]): string {
   return lines.join("\n");
 }
 
+/** Speed-up of each tool's multi-thread rows over its one-thread row of the same
+ *  model and shape: mean one-thread seconds / mean seconds, for the whole timed
+ *  part and for the training alone; (min–max) pairs the slowest and fastest runs. */
+function scalingTable(rows: Row[]): string | undefined {
+  const shape = (s: Setting) => `${s.model} d${s.dim} n${s.negative} e${s.epochs}`;
+  const ratio = (one: Spread | undefined, many: Spread | undefined) =>
+    one && many
+      ? `${(one.mean / many.mean).toFixed(2)}x` +
+        (one.n > 1 || many.n > 1
+          ? ` (${(one.min / many.max).toFixed(2)}–${(one.max / many.min).toFixed(2)})`
+          : "")
+      : "–";
+  const lines: string[] = [];
+  for (const many of rows) {
+    if (many.setting.threads < 2) continue;
+    const one = rows.find((r) =>
+      r.setting.threads === 1 && shape(r.setting) === shape(many.setting) &&
+      r.variant.tool === many.variant.tool && r.variant.label === many.variant.label
+    );
+    if (!one) continue;
+    lines.push(
+      `| ${shape(many.setting)} | ${many.setting.threads} | ${many.variant.tool} | ` +
+        `${many.variant.label} | ${ratio(one.seconds, many.seconds)} | ` +
+        `${ratio(one.loopSeconds, many.loopSeconds)} |`,
+    );
+  }
+  if (lines.length === 0) return undefined;
+  return [
+    "| setting | threads | tool | variant | × one thread, whole | × one thread, training alone |",
+    "| --- | ---: | --- | --- | ---: | ---: |",
+    ...lines,
+  ].join("\n");
+}
+
 const DEFINITIONS = [
   "words/s = epochs × corpus tokens (whitespace-separated, counted once by the bench) / timed " +
   "seconds, for every tool.",
   "Timed seconds: ours = the whole train() call (vocabulary pass, kernel set-up, training) in " +
   "a fresh Deno process (Deno start-up, saving and evaluation not timed); gensim = the " +
-  "Word2Vec(corpus_file=...) call (vocabulary pass + training; interpreter start-up, imports " +
-  "and saving not timed); fastText = the wall time of the whole fasttext process, nothing " +
+  "Word2Vec(...), build_vocab(corpus_file=...) and train(corpus_file=...) calls (vocabulary " +
+  "pass + training; interpreter start-up, imports and saving not timed); fastText = the wall time of the whole fasttext process, nothing " +
   "subtracted (it includes its vocabulary pass, start-up, and writing its .bin and .vec).",
+  "Training alone (the scaling table): ours = the epochs' loop, from the workers' start-up to " +
+  "the last chunk (train()'s own stats.seconds); gensim = its train() call, timed apart from " +
+  "build_vocab. The vocabulary pass runs on one thread in both.",
   "words/CPU-s = the same tokens / CPU seconds (user + system, all threads) of the same " +
   "timed part (fastText: of its whole process); it is much less disturbed by other work on " +
   "a busy machine than wall time, but with several threads it measures efficiency, not speed.",
@@ -969,6 +1013,7 @@ async function main(): Promise<void> {
         const t = await trainOnce(o, setting, variant, paths);
         vec = t.vec;
         record.seconds = t.seconds;
+        record.loopSeconds = t.loopSeconds;
         record.wordsPerSecond = setting.epochs * corpusTokens / t.seconds;
         record.peakMB = t.m.peakMB;
         if (t.cpuSeconds !== undefined && t.cpuSeconds > 0) {
@@ -1062,6 +1107,11 @@ async function main(): Promise<void> {
     );
     out.push("");
     out.push(table(rows));
+    const scaling = scalingTable(rows);
+    if (scaling) {
+      out.push("");
+      out.push(scaling);
+    }
     out.push("");
     for (const d of DEFINITIONS) out.push(`- ${d}`);
     if (crossCheck) {
