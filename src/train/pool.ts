@@ -73,8 +73,8 @@ function defaultWorkerUrl(): URL {
 }
 
 /** Starts `count` training workers. The trainer starts them before it counts the
- *  vocabulary, so that they load (a runtime each, 0.15-0.2 s for two on
- *  en-mixed's runs here) on the core the count leaves idle; ThreadPool.start
+ *  vocabulary, so that they load (a runtime each) on the core the count leaves
+ *  idle: two-thread runs on en-mixed took 0.11-0.23 s less; ThreadPool.start
  *  then gives them their tables. */
 export async function spawnWorkers(
   count: number,
@@ -135,8 +135,8 @@ export const LOCAL_OUTPUT_BYTES = 16 << 20;
  *  unless merges come more often: these are merged after every part of
  *  LOCAL_INPUT_MERGE_TOKENS tokens, not once a chunk. Skip-gram with shared
  *  negatives on two threads, en-mixed, 5 runs each, interleaved: 1024 words
- *  merged every 16,384 tokens trained 8-10% faster than 64 words merged every
- *  chunk (the old setting), at analogy accuracy 9.65% against 9.79% (9.4-9.9%
+ *  merged every 16,384 tokens took 6-13% less time training per worker than 64
+ *  words merged every chunk (the old setting), at analogy accuracy 9.65% against 9.79% (9.4-9.9%
  *  against 9.6-9.9%) and WordSim-353 0.401 against 0.380. Merged once a chunk,
  *  1024 words cost 0.35 points (9.51% against 9.86%, 6 runs each) and 4096
  *  words, merged every part, 0.37. Per-pair skip-gram lost 0.5 points with 256
