@@ -136,13 +136,14 @@ export const LOCAL_OUTPUT_BYTES = 16 << 20;
  *  LOCAL_INPUT_MERGE_TOKENS tokens, not once a chunk. Skip-gram with shared
  *  negatives on two threads, en-mixed, 5 runs each, interleaved: 1024 words
  *  merged every 16,384 tokens took 6-13% less time training per worker than 64
- *  words merged every chunk (the old setting), at analogy accuracy 9.65% against 9.79% (9.4-9.9%
- *  against 9.6-9.9%) and WordSim-353 0.401 against 0.380. Merged once a chunk,
- *  1024 words cost 0.35 points (9.51% against 9.86%, 6 runs each) and 4096
- *  words, merged every part, 0.37. Per-pair skip-gram lost 0.5 points with 256
- *  words merged once a chunk (8.8% twice, against 9.1-9.6%), so it keeps every
- *  input row shared. */
+ *  words merged every chunk (the old setting), at analogy accuracy 9.65%
+ *  against 9.79% (9.4-9.9% against 9.6-9.9%) and WordSim-353 0.401 against
+ *  0.380. Merged once a chunk, 1024 words cost 0.35 points (9.51% against
+ *  9.86%, 6 runs each) and 4096 words, merged every part, 0.37. Per-pair
+ *  skip-gram lost 0.5 points with 256 words merged once a chunk (8.8% twice,
+ *  against 9.1-9.6%), so it keeps every input row shared. */
 export const LOCAL_INPUT_WORDS = 1024;
+/** Bytes of one of the two copies of a worker's local input rows, at most. */
 export const LOCAL_INPUT_BYTES = 2 << 20;
 /** Tokens between two merges of a worker's local input rows (a chunk is trained
  *  in parts of at least this many, each ending with a sentence). */
