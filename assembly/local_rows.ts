@@ -13,11 +13,13 @@
 //   shared += local - base;  local = base = shared
 // The host holds a lock around every merge (two merges must not interleave), so
 // no update is lost; a thread sees the other's changes to these rows at its next
-// merge. The input rows go stale sooner (a frequent context word is updated by
-// both threads many times a chunk), so threads merge them after every part of a
-// chunk, the output rows after the chunk. How many rows of each, how often, and
-// why CBOW has none: src/train/pool.ts. CBOW and the bag modes read input rows
-// straight from inputTable, so they must not be given local input rows.
+// merge. Skip-gram's few local input rows go stale soonest (a frequent context
+// word is updated by both threads many times a chunk), so threads merge them
+// after every part of a chunk, the output rows after the chunk; CBOW keeps only
+// its most frequent output rows local and merges them after every part. How many
+// rows of each, and how often: src/train/pool.ts localRows. CBOW and the bag
+// modes read input rows straight from inputTable, so they must not be given
+// local input rows.
 import * as model from "./model";
 
 /** Starts this thread's local rows from the shared tables: output rows for words
@@ -46,9 +48,9 @@ export function mergeLocalRows(): void {
   mergeLocalInputRows();
 }
 
-/** The same for the local input rows alone: threads merge these more often than
- *  the output rows (every part of a chunk, src/train/worker.ts), as they hold
- *  few and go stale sooner. */
+/** The same for the local input rows alone: skip-gram's threads merge these
+ *  more often than their output rows (after every part of a chunk,
+ *  src/train/worker.ts), as they hold few and go stale sooner. */
 export function mergeLocalInputRows(): void {
   const inBytes = <usize>model.localInputWords * model.rowBytes;
   mergeRows(model.inputTable, model.localInput, model.localInputBase, inBytes);

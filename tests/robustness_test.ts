@@ -407,7 +407,7 @@ Deno.test("corpus cli: --invalid-utf8 replace warns with a count, error refuses 
 Deno.test("config: the memory check counts every worker's buffers and local rows", () => {
   // 124,000 words at dim 4096: 3.78 GiB of tables, which fit on one thread. Eight
   // skip-gram workers add 37.5 MiB each (their local rows: 2 x 16 MiB of output rows and
-  // 2 x 2 MiB of input rows); eight CBOW workers keep no local rows and still fit.
+  // 2 x 2 MiB of input rows); eight CBOW workers (2 x 2 MiB of output rows each) still fit.
   checkFits(124000, 4096, 65536, 1, MODE_SKIPGRAM_SHARED);
   checkFits(124000, 4096, 65536, 8, MODE_CBOW);
   const e = assertThrows(

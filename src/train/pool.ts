@@ -5,7 +5,7 @@
 // and input rows of the most frequent words, which nearly every window hits: each
 // worker trains its own copy of those and merges it into the shared tables after
 // every chunk (the input rows after every part of a chunk), under a lock
-// (assembly/local_rows.ts says why; localRows says why not for CBOW). The main
+// (assembly/local_rows.ts says why; localRows says how many, and CBOW's). The main
 // thread reads the corpus and writes chunks of ids into per-worker buffers in
 // shared memory (two per worker, so one can be filled while the other trains);
 // only small messages cross threads.
@@ -27,13 +27,15 @@ export interface WorkerInit {
   scratch: number;
   /** The worker's local rows (two copies of `words` output rows, then two of
    *  `inputWords` input rows: assembly/local_rows.ts), the i32 lock guarding
-   *  merges into the tables, and the tokens between merges of the input rows. */
+   *  merges into the tables, the tokens in a part of a chunk (0: one part), and
+   *  which local rows are merged after every part (all are after the chunk). */
   local: {
     block: number;
     words: number;
     inputWords: number;
     lock: number;
-    inputMergeTokens: number;
+    partTokens: number;
+    partMerge: "input" | "all";
   };
   params: { window: number; negative: number; lr: number; minLr: number; plannedWords: number };
   /** Decimal string of the worker's 64-bit RNG state. */
@@ -128,47 +130,57 @@ async function spawn(url: URL): Promise<WorkerHandle> {
  *  the rows of a small vocabulary, the most frequent words' of a large one (41k
  *  words at dim 100, 14k at dim 300). */
 export const LOCAL_OUTPUT_BYTES = 16 << 20;
-/** Local input rows: those of the most frequent words, which nearly every window
- *  has among its contexts, up to 1024 words and 2 MiB a copy (1024 words at dim
- *  100 and 300, 128 at dim 4096). A worker sees the others' changes to these rows
- *  only when it merges, so the more words, the faster and the less accurate,
- *  unless merges come more often: these are merged after every part of
- *  LOCAL_INPUT_MERGE_TOKENS tokens, not once a chunk. Skip-gram with shared
- *  negatives on two threads, en-mixed, 5 runs each, interleaved: 1024 words
- *  merged every 16,384 tokens took 6-13% less time training per worker than 64
- *  words merged every chunk (the old setting), at analogy accuracy 9.65%
+/** Bytes of one of the two copies of the rows a worker merges after every part of
+ *  a chunk, at most: skip-gram's local input rows, CBOW's local output rows. */
+export const LOCAL_PART_BYTES = 2 << 20;
+/** Tokens between two merges of the rows above: a chunk is trained in parts of at
+ *  least this many, each ending with a sentence. */
+export const LOCAL_PART_TOKENS = 16384;
+/** Local input rows (skip-gram with shared negatives): those of the most frequent
+ *  words, which nearly every window has among its contexts, up to 1024 words and
+ *  LOCAL_PART_BYTES a copy (1024 words at dim 100 and 300, 128 at dim 4096). A
+ *  worker sees the others' changes to these rows only when it merges, so the more
+ *  words, the faster and the less accurate, unless merges come more often: these
+ *  are merged after every part. Two threads, en-mixed, 5 runs each, interleaved:
+ *  1024 words merged every 16,384 tokens took 6-13% less time training per worker
+ *  than 64 words merged every chunk (the old setting), at analogy accuracy 9.65%
  *  against 9.79% (9.4-9.9% against 9.6-9.9%) and WordSim-353 0.401 against
- *  0.380. Merged once a chunk, 1024 words cost 0.35 points (9.51% against
- *  9.86%, 6 runs each) and 4096 words, merged every part, 0.37. Per-pair
- *  skip-gram lost 0.5 points with 256 words merged once a chunk (8.8% twice,
- *  against 9.1-9.6%), so it keeps every input row shared. */
+ *  0.380. Merged once a chunk, 1024 words cost 0.35 points (9.51% against 9.86%,
+ *  6 runs each) and 4096 words, merged every part, 0.37. Per-pair skip-gram lost
+ *  0.5 points with 256 words merged once a chunk (8.8% twice, against 9.1-9.6%),
+ *  so it keeps every input row shared. */
 export const LOCAL_INPUT_WORDS = 1024;
-/** Bytes of one of the two copies of a worker's local input rows, at most. */
-export const LOCAL_INPUT_BYTES = 2 << 20;
-/** Tokens between two merges of a worker's local input rows (a chunk is trained
- *  in parts of at least this many, each ending with a sentence). */
-export const LOCAL_INPUT_MERGE_TOKENS = 16384;
+/** CBOW's local output rows: those of its 2048 most frequent words (at most
+ *  LOCAL_PART_BYTES a copy), merged after every part. CBOW once kept every row
+ *  shared, because local copies of all its output rows, merged once a chunk, cost
+ *  about a point of analogy accuracy (9.6% against 10.7% on two threads;
+ *  averaging the threads' changes instead of adding them did worse, 8.4-8.9%),
+ *  and its two threads then ran no faster than one (1.00x in bench run 13). Two
+ *  threads, en-mixed, interleaved: 2048 words merged every 16,384 or 8,192 tokens
+ *  took 24-26% less time training than every row shared (3.9-4.0 s against
+ *  5.2-5.3 s), at 9.96% against 10.17% mean analogy accuracy (8 runs each) and
+ *  WordSim-353 0.385 against 0.377. 1024 words: 9.56%, 4096 words: 9.78%
+ *  (3 runs each); every row merged once a chunk: 9.2-9.6%. */
+export const CBOW_LOCAL_OUTPUT_WORDS = 2048;
 
-/** How many output and input rows (the most frequent words') each worker keeps
- *  locally. None for CBOW: there, local copies of the most frequent words'
- *  output rows cost about a point of analogy accuracy (two threads on en-mixed:
- *  9.6% against 10.7% with every row shared, 10.5% on one thread; averaging the
- *  two threads' changes instead of adding them did worse, 8.4-8.9%). Keeping the
- *  first 1024 rows shared restored the accuracy, but also the contention: it ran
- *  as slowly as plain Hogwild. Skip-gram loses a few tenths of a point. A worker
- *  adds at most 2 x 16 MiB + 2 x 2 MiB. */
+/** What a worker keeps locally: output and input rows (the most frequent words'),
+ *  and which of them it merges after every part of a chunk rather than once a
+ *  chunk ("none": no parts). A worker adds at most 2 x 16 MiB + 2 x 2 MiB. */
 export function localRows(
   vocabSize: number,
   rowFloats: number,
   mode: number,
-): { output: number; input: number } {
-  if (mode === MODE_CBOW) return { output: 0, input: 0 };
+): { output: number; input: number; perPart: "none" | "input" | "all" } {
+  const partRows = Math.floor(LOCAL_PART_BYTES / (rowFloats * 4));
+  if (mode === MODE_CBOW) {
+    const output = Math.min(vocabSize, CBOW_LOCAL_OUTPUT_WORDS, partRows);
+    return { output, input: 0, perPart: "all" };
+  }
   const sharedNegatives = mode === MODE_SKIPGRAM_SHARED || mode === MODE_SESSION_SHARED;
   return {
     output: Math.min(vocabSize, Math.floor(LOCAL_OUTPUT_BYTES / (rowFloats * 4))),
-    input: sharedNegatives
-      ? Math.min(vocabSize, LOCAL_INPUT_WORDS, Math.floor(LOCAL_INPUT_BYTES / (rowFloats * 4)))
-      : 0,
+    input: sharedNegatives ? Math.min(vocabSize, LOCAL_INPUT_WORDS, partRows) : 0,
+    perPart: sharedNegatives ? "input" : "none",
   };
 }
 
@@ -223,7 +235,8 @@ export class ThreadPool {
         words: rows.output,
         inputWords: rows.input,
         lock,
-        inputMergeTokens: LOCAL_INPUT_MERGE_TOKENS,
+        partTokens: rows.perPart === "none" ? 0 : LOCAL_PART_TOKENS,
+        partMerge: rows.perPart === "all" ? "all" as const : "input" as const,
       };
       const worker = started?.[w] ?? await spawn(defaultWorkerUrl());
       for (let b = 0; b < 2; b++) {

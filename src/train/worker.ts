@@ -34,8 +34,10 @@ let kernel: KernelExports | undefined;
 let mode = 0;
 /** The i32 lock (in shared memory) that serialises merges of local rows. */
 let mergeLock: Int32Array | undefined;
-/** Tokens between merges of the local input rows (0: none, one part a chunk). */
+/** Tokens in a part of a chunk (0: the chunk is one part), and the merge that
+ *  follows each part but the last (src/train/pool.ts localRows). */
 let partTokens = 0;
+let mergePart: (k: KernelExports) => void = (k) => k.mergeLocalInputRows();
 
 /** Runs `merge` (a kernel merge of local rows into the shared tables,
  *  assembly/local_rows.ts) holding the lock, so two merges never interleave. */
@@ -49,9 +51,9 @@ function locked(lock: Int32Array, merge: () => void): void {
   }
 }
 
-/** Trains a chunk; with local rows, in parts of at least partTokens tokens (if
- *  it has local input rows), merging the local input rows after each part and
- *  every local row at the end. Returns the words consumed. */
+/** Trains a chunk; with local rows, in parts of at least partTokens tokens,
+ *  merging some local rows (mergePart) after each part and every local row at the
+ *  end. Returns the words consumed. */
 function trainChunk(k: KernelExports, job: WorkerJob): number {
   if (!mergeLock) return k.trainChunk(mode, job.tokens, job.count, job.wordsBefore);
   const lock = mergeLock;
@@ -60,7 +62,7 @@ function trainChunk(k: KernelExports, job: WorkerJob): number {
     const end = partTokens > 0 ? k.partEnd(job.tokens, at, job.count, partTokens) : job.count;
     seen += k.trainChunk(mode, job.tokens + 4 * at, end - at, job.wordsBefore + seen);
     at = end;
-    if (at < job.count) locked(lock, () => k.mergeLocalInputRows());
+    if (at < job.count) locked(lock, () => mergePart(k));
   }
   locked(lock, () => k.mergeLocalRows());
   return seen;
@@ -85,7 +87,8 @@ port.listen((message) => {
       if (local.words + local.inputWords > 0) {
         k.setLocalRows(local.block, local.words, local.inputWords);
         mergeLock = new Int32Array(message.memory.buffer, local.lock, 1);
-        partTokens = local.inputWords > 0 ? local.inputMergeTokens : 0;
+        partTokens = local.partTokens;
+        if (local.partMerge === "all") mergePart = (k) => k.mergeLocalRows();
       }
       mode = message.mode;
       kernel = k;
