@@ -17,17 +17,18 @@ import { below, nextU64 } from "./rng";
 
 // The noise pool. A fresh noise word is a random row of the output table and a
 // random entry of the alias table (8 bytes a word): once the tables outgrow the
-// cache, two likely cache misses. So each thread keeps NOISE_POOL fresh draws at hand (model.ts
-// noisePool). A step's noise draws start at a random slot and take consecutive
-// slots, and every NOISE_REUSE draws the oldest pooled word is replaced by a fresh
-// one. Each pooled word is an independent draw from the noise distribution and
-// the slots are chosen without looking at what they hold, so a step's draws are
-// independent draws from unigram^ns_exponent, exactly as fresh ones; only draws
-// of nearby steps are correlated (a word serves about NOISE_REUSE of the ~1000
-// draws it stays). The pooled rows stay in cache. On en-mixed, one thread,
-// same-process A/B against fresh draws: skip-gram 6-16% faster with shared
-// negatives, 27-43% per pair, CBOW 26-39%; analogy accuracy over 3-8 seeds within
-// 0.3 points either way (README, "The noise pool").
+// cache, two likely cache misses. So each thread keeps NOISE_POOL fresh draws
+// at hand (model.ts noisePool). A step's noise draws start at a random slot and
+// take consecutive slots, and every NOISE_REUSE draws the oldest pooled word is
+// replaced by a fresh one. Each pooled word is an independent draw from the
+// noise distribution and the slots are chosen without looking at what they
+// hold, so a step's draws are independent draws from unigram^ns_exponent,
+// exactly as fresh ones; only draws of nearby steps are correlated (a word
+// serves about NOISE_REUSE of the ~1000 draws it stays). The pooled rows stay
+// in cache. On en-mixed, one thread, same-process A/B against fresh draws:
+// skip-gram 6-16% faster with shared negatives, 27-43% per pair, CBOW 26-39%;
+// analogy accuracy over 3-8 seeds within 0.3 points either way (README, "The
+// noise pool").
 export const NOISE_REUSE: i32 = 8;
 let untilFresh: i32 = NOISE_REUSE;
 let oldest: u32 = 0;

@@ -27,15 +27,16 @@ export interface WorkerInit {
   scratch: number;
   /** The worker's local rows (two copies of `words` output rows, then two of
    *  `inputWords` input rows: assembly/local_rows.ts), the i32 lock guarding
-   *  merges into the tables, the tokens in a part of a chunk (0: one part), and
-   *  which local rows are merged after every part (all are after the chunk). */
+   *  merges into the tables, the tokens in a part of a chunk, and which local
+   *  rows are merged after every part (all are after the chunk; "none": a chunk
+   *  is one part). */
   local: {
     block: number;
     words: number;
     inputWords: number;
     lock: number;
     partTokens: number;
-    partMerge: "input" | "all";
+    perPart: LocalRows["perPart"];
   };
   params: { window: number; negative: number; lr: number; minLr: number; plannedWords: number };
   /** Decimal string of the worker's 64-bit RNG state. */
@@ -170,18 +171,33 @@ export function localRows(
   vocabSize: number,
   rowFloats: number,
   mode: number,
-): { output: number; input: number; perPart: "none" | "input" | "all" } {
-  const partRows = Math.floor(LOCAL_PART_BYTES / (rowFloats * 4));
+): LocalRows {
+  const rowBytes = rowFloats * 4;
+  const partRows = Math.floor(LOCAL_PART_BYTES / rowBytes);
+  const withBytes = (rows: Omit<LocalRows, "bytes">) => ({
+    ...rows,
+    bytes: 2 * (rows.output + rows.input) * rowBytes,
+  });
   if (mode === MODE_CBOW) {
     const output = Math.min(vocabSize, CBOW_LOCAL_OUTPUT_WORDS, partRows);
-    return { output, input: 0, perPart: "all" };
+    return withBytes({ output, input: 0, perPart: "all" });
   }
   const sharedNegatives = mode === MODE_SKIPGRAM_SHARED || mode === MODE_SESSION_SHARED;
-  return {
-    output: Math.min(vocabSize, Math.floor(LOCAL_OUTPUT_BYTES / (rowFloats * 4))),
+  return withBytes({
+    output: Math.min(vocabSize, Math.floor(LOCAL_OUTPUT_BYTES / rowBytes)),
     input: sharedNegatives ? Math.min(vocabSize, LOCAL_INPUT_WORDS, partRows) : 0,
     perPart: sharedNegatives ? "input" : "none",
-  };
+  });
+}
+
+/** A worker's local rows: how many output and input rows, which of them it
+ *  merges after every part of a chunk ("none": a chunk is one part), and the
+ *  bytes of their two copies (the rows and their base). */
+export interface LocalRows {
+  output: number;
+  input: number;
+  perPart: "none" | "input" | "all";
+  bytes: number;
 }
 
 export interface ChunkResult {
@@ -228,15 +244,14 @@ export class ThreadPool {
     const ready: Promise<void>[] = [];
     for (let w = 0; w < threads; w++) {
       const scratch = arena.alloc(kernel.exports.scratchBytes(rowFloats), "worker scratch");
-      const bytes = 2 * (rows.output + rows.input) * rowFloats * 4;
-      const block = arena.alloc(bytes, "a worker's local rows");
+      const block = arena.alloc(rows.bytes, "a worker's local rows");
       const local = {
         block,
         words: rows.output,
         inputWords: rows.input,
         lock,
-        partTokens: rows.perPart === "none" ? 0 : LOCAL_PART_TOKENS,
-        partMerge: rows.perPart === "all" ? "all" as const : "input" as const,
+        partTokens: LOCAL_PART_TOKENS,
+        perPart: rows.perPart,
       };
       const worker = started?.[w] ?? await spawn(defaultWorkerUrl());
       for (let b = 0; b < 2; b++) {

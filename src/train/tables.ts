@@ -36,8 +36,7 @@ export function checkFits(
 ): void {
   const tables = 2 * tableBytes(vocabSize, dim);
   const rowFloats = Kernel.rowFloats(dim);
-  const rows = localRows(vocabSize, rowFloats, mode);
-  const localRowsBytes = 2 * (rows.output + rows.input) * rowFloats * 4;
+  const localRowsBytes = localRows(vocabSize, rowFloats, mode).bytes;
   const perThread = threads > 1 ? 2 * chunkTokens * 4 + localRowsBytes + (1 << 20) : 0;
   const need = tables + vocabSize * 12 + chunkTokens * 4 + (1 << 20) + threads * perThread;
   if (need > MAX_MEMORY_BYTES) {

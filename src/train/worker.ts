@@ -87,8 +87,8 @@ port.listen((message) => {
       if (local.words + local.inputWords > 0) {
         k.setLocalRows(local.block, local.words, local.inputWords);
         mergeLock = new Int32Array(message.memory.buffer, local.lock, 1);
-        partTokens = local.partTokens;
-        if (local.partMerge === "all") mergePart = (k) => k.mergeLocalRows();
+        if (local.perPart !== "none") partTokens = local.partTokens;
+        if (local.perPart === "all") mergePart = (k) => k.mergeLocalRows();
       }
       mode = message.mode;
       kernel = k;
