@@ -135,6 +135,22 @@ function settingKey(s: Setting): string {
   return `${s.model} t${s.threads} d${s.dim} n${s.negative} e${s.epochs}`;
 }
 
+/** A setting without its thread count: the runs a speed-up compares. */
+function shapeKey(s: Setting): string {
+  return `${s.model} d${s.dim} n${s.negative} e${s.epochs}`;
+}
+
+/** Settings grouped by shape, in order. */
+function byShape(settings: Setting[]): Setting[][] {
+  const groups = new Map<string, Setting[]>();
+  for (const s of settings) {
+    const g = groups.get(shapeKey(s));
+    if (g) g.push(s);
+    else groups.set(shapeKey(s), [s]);
+  }
+  return [...groups.values()];
+}
+
 function lrFor(model: ModelKind): number {
   return model === "cbow" ? 0.05 : 0.025;
 }
@@ -785,36 +801,54 @@ function table(rows: Row[]): string {
   return lines.join("\n");
 }
 
-/** Speed-up of each tool's multi-thread rows over its one-thread row of the same
- *  model and shape: mean one-thread seconds / mean seconds, for the whole timed
- *  part and for the training alone; (min–max) pairs the slowest and fastest runs. */
-function scalingTable(rows: Row[]): string | undefined {
-  const shape = (s: Setting) => `${s.model} d${s.dim} n${s.negative} e${s.epochs}`;
+/** Speed-up of each tool's multi-thread rows over its one-thread row of the same shape,
+ *  for the whole timed part and for the training alone: mean one-thread seconds / mean
+ *  seconds, and the same for each repeat's pair of runs, which ran side by side in time
+ *  (median, min–max): on a machine whose speed drifts, the pairs say more. */
+function scalingTable(rows: Row[], records: RunRecord[]): string | undefined {
   const ratio = (one: Spread | undefined, many: Spread | undefined) =>
-    one && many
-      ? `${(one.mean / many.mean).toFixed(2)}x` +
-        (one.n > 1 || many.n > 1
-          ? ` (${(one.min / many.max).toFixed(2)}–${(one.max / many.min).toFixed(2)})`
-          : "")
-      : "–";
+    one && many ? `${(one.mean / many.mean).toFixed(2)}x` : "–";
+  const sameRun = (a: RunRecord | Row, b: RunRecord | Row) =>
+    shapeKey(a.setting) === shapeKey(b.setting) && a.variant.tool === b.variant.tool &&
+    a.variant.label === b.variant.label;
+  const paired = (many: Row, time: (r: RunRecord) => number | undefined): string => {
+    const ratios: number[] = [];
+    for (const r of records) {
+      if (!r.ok || r.setting.threads !== many.setting.threads || !sameRun(r, many)) continue;
+      const one = records.find((q) =>
+        q.ok && q.setting.threads === 1 && q.rep === r.rep && sameRun(q, r)
+      );
+      const a = one && time(one);
+      const b = time(r);
+      if (a !== undefined && b !== undefined && b > 0) ratios.push(a / b);
+    }
+    if (ratios.length === 0) return "–";
+    ratios.sort((x, y) => x - y);
+    const mid = ratios.length >> 1;
+    const median = ratios.length % 2 ? ratios[mid] : (ratios[mid - 1] + ratios[mid]) / 2;
+    return ratios.length === 1
+      ? `${median.toFixed(2)}x (1 pair)`
+      : `${median.toFixed(2)}x (${ratios[0].toFixed(2)}–${
+        ratios[ratios.length - 1].toFixed(2)
+      }, ${ratios.length} pairs)`;
+  };
   const lines: string[] = [];
   for (const many of rows) {
     if (many.setting.threads < 2) continue;
-    const one = rows.find((r) =>
-      r.setting.threads === 1 && shape(r.setting) === shape(many.setting) &&
-      r.variant.tool === many.variant.tool && r.variant.label === many.variant.label
-    );
+    const one = rows.find((r) => r.setting.threads === 1 && sameRun(r, many));
     if (!one) continue;
     lines.push(
-      `| ${shape(many.setting)} | ${many.setting.threads} | ${many.variant.tool} | ` +
+      `| ${shapeKey(many.setting)} | ${many.setting.threads} | ${many.variant.tool} | ` +
         `${many.variant.label} | ${ratio(one.seconds, many.seconds)} | ` +
-        `${ratio(one.loopSeconds, many.loopSeconds)} |`,
+        `${paired(many, (r) => r.seconds)} | ${ratio(one.loopSeconds, many.loopSeconds)} | ` +
+        `${paired(many, (r) => r.loopSeconds)} |`,
     );
   }
   if (lines.length === 0) return undefined;
   return [
-    "| setting | threads | tool | variant | × one thread, whole | × one thread, training alone |",
-    "| --- | ---: | --- | --- | ---: | ---: |",
+    "| setting | threads | tool | variant | × one thread, whole | paired runs, median " +
+    "(min–max) | × one thread, training alone | paired runs, median (min–max) |",
+    "| --- | ---: | --- | --- | ---: | ---: | ---: | ---: |",
     ...lines,
   ].join("\n");
 }
@@ -829,7 +863,9 @@ const DEFINITIONS = [
   "subtracted (it includes its vocabulary pass, start-up, and writing its .bin and .vec).",
   "Training alone (the scaling table): ours = the epochs' loop, from the workers' start-up to " +
   "the last chunk (train()'s own stats.seconds); gensim = its train() call, timed apart from " +
-  "build_vocab. The vocabulary pass runs on one thread in both.",
+  "build_vocab. The vocabulary pass runs on one thread in both. Paired runs: each repeat " +
+  "runs the one-thread and multi-thread trainings of a shape one after the other, and each " +
+  "pair gives its own speed-up.",
   "words/CPU-s = the same tokens / CPU seconds (user + system, all threads) of the same " +
   "timed part (fastText: of its whole process); it is much less disturbed by other work on " +
   "a busy machine than wall time, but with several threads it measures efficiency, not speed.",
@@ -986,11 +1022,16 @@ async function main(): Promise<void> {
 
     const settings = settingsOf(o);
     const plan: { setting: Setting; variant: Variant; rep: number }[] = [];
-    for (const setting of settings) {
-      const variants = variantsOf(o, setting, available);
-      // Repeats interleave the tools, so slow drifts of a noisy machine hit all of them.
+    // Repeats interleave the tools, and the thread counts of one shape, so slow drifts of
+    // a noisy machine hit all of them alike, and each multi-thread run has a one-thread
+    // run of its repeat next to it (the paired speed-ups of the scaling table).
+    for (const group of byShape(settings)) {
       for (let rep = 1; rep <= o.repeat; rep++) {
-        for (const variant of variants) plan.push({ setting, variant, rep });
+        for (const setting of group) {
+          for (const variant of variantsOf(o, setting, available)) {
+            plan.push({ setting, variant, rep });
+          }
+        }
       }
     }
     log(
@@ -1107,7 +1148,7 @@ async function main(): Promise<void> {
     );
     out.push("");
     out.push(table(rows));
-    const scaling = scalingTable(rows);
+    const scaling = scalingTable(rows, records);
     if (scaling) {
       out.push("");
       out.push(scaling);
