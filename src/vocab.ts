@@ -86,8 +86,15 @@ export class VocabCounter {
   #length = 0;
   readonly #cursor = new TokenCursor();
 
-  constructor(readonly maxVocab = 0, readonly recordLimit = 0) {
-    if (recordLimit > 0) this.#recording = new Uint32Array(Math.min(1 << 16, recordLimit + 1));
+  /** `expectedIds`: a guess at the ids the recording will hold, to allocate it
+   *  once rather than grow it by copies (each of which touches fresh memory: slow
+   *  where pages are mapped in on demand, src/train/encode.ts remapChunks). Pages
+   *  of a typed array are only mapped in when written, so a guess too large costs
+   *  address space, not memory. */
+  constructor(readonly maxVocab = 0, readonly recordLimit = 0, expectedIds = 0) {
+    if (recordLimit > 0) {
+      this.#recording = new Uint32Array(Math.min(Math.max(1 << 16, expectedIds), recordLimit + 1));
+    }
   }
 
   add(sentence: string[]): void {
@@ -187,7 +194,8 @@ export class VocabCounter {
   }
 
   /** The recorded corpus (provisional ids) and, for `vocab`, each provisional id's
-   *  final id (-1: not in the vocabulary); undefined if nothing was recorded. */
+   *  final id (-1: not in the vocabulary); undefined if nothing was recorded. The ids
+   *  are the counter's own (remapChunks rewrites them in place). */
   recording(vocab: Vocab): { ids: Uint32Array; remap: Int32Array } | undefined {
     if (!this.#recording) return undefined;
     // Through the word, not the live map: a word pruned and seen again has several
@@ -206,7 +214,10 @@ export async function buildVocab(
   options: VocabOptions,
   recordLimit = 0,
 ): Promise<{ vocab: Vocab; stats: VocabStats; counter: VocabCounter }> {
-  const counter = new VocabCounter(options.maxVocab, recordLimit);
+  // A token takes at least two bytes with its separator; most take five or more
+  // (en-mixed: 5.6), so a quarter of the bytes is enough ids for most text.
+  const bytes = recordLimit > 0 ? await corpus.byteLength?.() : undefined;
+  const counter = new VocabCounter(options.maxVocab, recordLimit, Math.ceil((bytes ?? 0) / 4));
   const pieces = corpus.pieces?.();
   if (pieces) {
     for await (const piece of pieces) counter.addPiece(piece.text, piece.continued);

@@ -5,6 +5,7 @@ import { assert, assertEquals, assertGreater } from "./assert.ts";
 import { type Corpus, memoryCorpus } from "../src/corpus/source.ts";
 import { buildVocab, VocabCounter } from "../src/vocab.ts";
 import { hashSlice, WordTable } from "../src/word_table.ts";
+import { remapChunks } from "../src/train/encode.ts";
 import { randomText } from "./support/text.ts";
 
 /** Counts through `sentences()` only (the Map-free path is taken when `pieces` exists). */
@@ -58,6 +59,28 @@ Deno.test("vocab: buildVocab gives the same vocabulary with and without pieces()
     assertEquals(fast.counter.recording(fast.vocab), slow.counter.recording(slow.vocab));
     assertGreater(fast.vocab.size, 20);
   }
+});
+
+Deno.test("vocab: the recording is the same whatever the size hint, and remapped in place", async () => {
+  // Over 65,536 ids, so a recording sized too small must grow.
+  const text = randomText(5, 9000);
+  const hinted = (bytes: number): Corpus => ({
+    ...memoryCorpus("hinted", text),
+    byteLength: () => Promise.resolve(bytes),
+  });
+  const options = { minCount: 2, maxVocab: 0 };
+  const exact = await buildVocab(memoryCorpus("exact", text), options, 1 << 22);
+  const ids = exact.counter.recording(exact.vocab)!.ids.slice();
+  assertGreater(ids.length, 1 << 16);
+  for (const bytes of [0, 100, 1 << 30]) {
+    const other = await buildVocab(hinted(bytes), options, 1 << 22);
+    assertEquals(other.counter.recording(other.vocab)!.ids, ids, `hint of ${bytes} bytes`);
+  }
+  // remapChunks writes its chunks over the recording: no second copy of the corpus.
+  const recorded = exact.counter.recording(exact.vocab)!;
+  const chunks = remapChunks(recorded, 16384);
+  assertGreater(chunks.length, 2);
+  for (const c of chunks) assert(c.ids.buffer === recorded.ids.buffer, "a chunk is a view");
 });
 
 Deno.test("vocab: WordTable finds slices, survives growth and retain, colliding hashes", () => {

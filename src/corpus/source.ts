@@ -4,6 +4,7 @@ import { importNode } from "../runtime/node.ts";
 import { FormatError } from "../formats/errors.ts";
 import { type InvalidUtf8, type LinePiece, readLines, type ReadReport } from "./lines.ts";
 import { sentencesOf } from "./sentences.ts";
+import { fileSize } from "../io/files.ts";
 
 export interface Corpus {
   /** Names the corpus in messages (a file path, or a description). */
@@ -14,6 +15,10 @@ export interface Corpus {
    *  (src/corpus/lines.ts), so that counting and encoding can tokenize in place
    *  (src/word_table.ts). A corpus without it is read through `sentences()`. */
   pieces?(): AsyncIterable<LinePiece>;
+  /** Optional: the corpus's size in bytes, if known without reading it (a plain
+   *  file's or buffer's; a gzip file's compressed size). Only a hint: the counter
+   *  sizes its recording of the corpus from it (src/vocab.ts). */
+  byteLength?(): Promise<number | undefined>;
 }
 
 const GZIP_MAGIC = [0x1f, 0x8b];
@@ -78,6 +83,7 @@ export function streamCorpus(
   name: string,
   open: () => ReadableStream<Uint8Array> | Promise<ReadableStream<Uint8Array>>,
   options: CorpusOptions = {},
+  byteLength?: () => Promise<number | undefined>,
 ): Corpus {
   async function* pieces(): AsyncGenerator<LinePiece> {
     let input: ReadableStream<Uint8Array>;
@@ -109,7 +115,7 @@ export function streamCorpus(
       );
     }
   }
-  return { name, pieces, sentences: () => sentencesOf(pieces()) };
+  return { name, pieces, sentences: () => sentencesOf(pieces()), byteLength };
 }
 
 /** Bytes in memory handed on in slices, as a file would be (no copy). */
@@ -122,7 +128,7 @@ export function memoryCorpus(
   options: CorpusOptions = {},
 ): Corpus {
   const bytes = typeof content === "string" ? new TextEncoder().encode(content) : content;
-  return streamCorpus(name, () => {
+  const open = () => {
     let at = 0;
     return new ReadableStream<Uint8Array>({
       pull(controller) {
@@ -133,12 +139,13 @@ export function memoryCorpus(
         }
       },
     }, { highWaterMark: 0 });
-  }, options);
+  };
+  return streamCorpus(name, open, options, () => Promise.resolve(bytes.length));
 }
 
 /** A corpus read from a file (plain text or gzip), in Deno or Node. */
 export function fileCorpus(path: string, options: CorpusOptions = {}): Corpus {
-  return streamCorpus(path, () => openFileStream(path), options);
+  return streamCorpus(path, () => openFileStream(path), options, () => fileSize(path));
 }
 
 async function openFileStream(path: string): Promise<ReadableStream<Uint8Array>> {

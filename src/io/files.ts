@@ -35,6 +35,16 @@ export async function fileExists(path: string): Promise<boolean> {
   }
 }
 
+/** A file's size in bytes, or undefined if it cannot be read. */
+export async function fileSize(path: string): Promise<number | undefined> {
+  const deno = getDeno();
+  try {
+    return deno ? (await deno.stat(path)).size : (await (await getNodeFs()).stat(path)).size;
+  } catch {
+    return undefined;
+  }
+}
+
 function isNotFound(e: unknown): boolean {
   const deno = getDeno();
   if (deno && e instanceof deno.errors.NotFound) return true;

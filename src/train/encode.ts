@@ -105,14 +105,20 @@ class ChunkBuilder {
 }
 
 /** The same chunks as idChunks, from a corpus recorded as provisional ids by the
- *  vocabulary counter (src/vocab.ts): a remap instead of a second read. */
+ *  vocabulary counter (src/vocab.ts): a remap instead of a second read. The chunks
+ *  are remapped in place and are views of `recorded.ids` (a chunk's ids are never
+ *  more than the recorded ids they come from, so writing never overtakes reading):
+ *  fresh memory is slow to touch where pages are mapped in on demand (a
+ *  microVM here: 3.2 ms a MiB, 100 times a second pass over it), and a copy would
+ *  touch as much again as the recording. */
 export function remapChunks(
   recorded: { ids: Uint32Array; remap: Int32Array },
   chunkTokens: number,
 ): IdChunk[] {
   const { ids, remap } = recorded;
   const chunks: IdChunk[] = [];
-  let buffer = new Uint32Array(chunkTokens);
+  /** Where the current chunk starts in `ids`, and the ids written into it. */
+  let base = 0;
   let used = 0;
   let tokens = 0;
   let sentences = 0;
@@ -123,8 +129,8 @@ export function remapChunks(
     const length = end - start;
     // Same boundary rule as idChunks, so both paths train identically.
     if (used + length + 1 > chunkTokens && used > 0) {
-      chunks.push({ ids: buffer.subarray(0, used), words: used - sentences, tokens });
-      buffer = new Uint32Array(chunkTokens);
+      chunks.push({ ids: ids.subarray(base, base + used), words: used - sentences, tokens });
+      base += used;
       used = 0;
       tokens = 0;
       sentences = 0;
@@ -133,16 +139,16 @@ export function remapChunks(
     const first = used;
     for (let i = start; i < end; i++) {
       const id = remap[ids[i]];
-      if (id >= 0) buffer[used++] = id;
+      if (id >= 0) ids[base + used++] = id;
     }
     if (used > first) {
-      buffer[used++] = SENTENCE_END;
+      ids[base + used++] = SENTENCE_END;
       sentences++;
     }
     start = end + 1;
   }
   if (used > 0 || tokens > 0) {
-    chunks.push({ ids: buffer.subarray(0, used), words: used - sentences, tokens });
+    chunks.push({ ids: ids.subarray(base, base + used), words: used - sentences, tokens });
   }
   return chunks;
 }
