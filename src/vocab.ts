@@ -4,7 +4,8 @@
 import type { Corpus } from "./corpus/source.ts";
 import { MAX_SENTENCE_TOKENS } from "./corpus/sentences.ts";
 import { SENTENCE_END } from "./kernel/exports.ts";
-import { hashSlice, TokenCursor, WordTable } from "./word_table.ts";
+import { ByteWordTable, hashSlice, TokenCursor, WordTable } from "./word_table.ts";
+import type { TokenSink } from "./corpus/byte_tokens.ts";
 
 export class Vocab {
   readonly index: Map<string, number>;
@@ -71,8 +72,10 @@ export interface VocabStats {
  *  src/corpus/lines.ts reads (`addPiece`, then `endPieces`): those are tokenized
  *  and looked up in place, with the same tokens and sentences as
  *  src/corpus/sentences.ts would give. */
-export class VocabCounter {
+export class VocabCounter implements TokenSink {
+  /** The words, as text (add, addPiece) or as UTF-8 (token, endLine): one or the other. */
   readonly #table = new WordTable();
+  readonly #byteTable = new ByteWordTable();
   /** Count per provisional id; -1 once the word was pruned (a re-seen word gets a new id). */
   readonly #counts: number[] = [];
   tokens = 0;
@@ -115,18 +118,49 @@ export class VocabCounter {
     }
   }
 
-  /** Ends the last sentence after the last piece. */
+  /** Ends the last sentence after the last piece (or the last token). */
   endPieces(): void {
     if (this.#length > 0) this.#endSentence();
   }
 
+  /** A token of UTF-8 text (src/corpus/byte_tokens.ts scanTokens): the same words,
+   *  ids and sentences as addPiece gives for the same text, with `maxTokens`
+   *  MAX_SENTENCE_TOKENS. */
+  token(bytes: Uint8Array, start: number, end: number, hash: number): void {
+    let id = this.#byteTable.find(bytes, start, end, hash);
+    if (id < 0) id = this.#newWord(this.#byteTable.add(bytes, start, end, hash));
+    else this.#counts[id]++;
+    this.#append(id);
+    if (this.#length === MAX_SENTENCE_TOKENS) this.#endSentence();
+  }
+
+  /** The end of a line of UTF-8 text: the end of its sentence. */
+  endLine(): void {
+    if (this.#length > 0) this.#endSentence();
+  }
+
+  /** The words so far: text or UTF-8, whichever the counter was given. */
+  get #words(): WordTable | ByteWordTable {
+    return this.#byteTable.words.length > 0 ? this.#byteTable : this.#table;
+  }
+
+  #newWord(id: number): number {
+    if (id !== this.#counts.length) {
+      throw new Error("a VocabCounter counts text or UTF-8 tokens, not both");
+    }
+    this.#counts.push(1);
+    this.distinct++;
+    return id;
+  }
+
   #token(text: string, start: number, end: number, hash: number): void {
     let id = this.#table.find(text, start, end, hash);
-    if (id < 0) {
-      id = this.#table.add(text, start, end, hash);
-      this.#counts.push(1);
-      this.distinct++;
-    } else this.#counts[id]++;
+    if (id < 0) id = this.#newWord(this.#table.add(text, start, end, hash));
+    else this.#counts[id]++;
+    this.#append(id);
+  }
+
+  #append(id: number): void {
     if (this.#length === this.#sentence.length) {
       const bigger = new Uint32Array(2 * this.#length);
       bigger.set(this.#sentence);
@@ -147,7 +181,7 @@ export class VocabCounter {
       out[this.#recorded + length] = SENTENCE_END;
       this.#recorded += length + 1;
     }
-    if (this.maxVocab > 0 && this.#table.size > this.maxVocab) this.#prune();
+    if (this.maxVocab > 0 && this.#words.size > this.maxVocab) this.#prune();
   }
 
   #grow(needed: number): Uint32Array | undefined {
@@ -163,9 +197,10 @@ export class VocabCounter {
 
   #prune(): void {
     const counts = this.#counts;
-    while (this.#table.size > this.maxVocab) {
+    const words = this.#words;
+    while (words.size > this.maxVocab) {
       const below = this.#pruneBelow++;
-      this.#table.retain((id) => {
+      words.retain((id) => {
         if (counts[id] > below) return true;
         counts[id] = -1;
         return false;
@@ -175,7 +210,7 @@ export class VocabCounter {
 
   /** Count of a word so far (0 if unseen or pruned). */
   count(word: string): number {
-    const id = this.#table.get(word);
+    const id = this.#words.get(word);
     return id < 0 ? 0 : this.#counts[id];
   }
 
@@ -189,7 +224,7 @@ export class VocabCounter {
     // first-appearance order.
     kept.sort((a, b) => counts[b] - counts[a]);
     if (options.maxVocab > 0 && kept.length > options.maxVocab) kept.length = options.maxVocab;
-    const words = this.#table.words;
+    const words = this.#words.words;
     return new Vocab(kept.map((id) => words[id]), Float64Array.from(kept, (id) => counts[id]));
   }
 
@@ -200,7 +235,7 @@ export class VocabCounter {
     if (!this.#recording) return undefined;
     // Through the word, not the live map: a word pruned and seen again has several
     // provisional ids, and every occurrence of a kept word must map to it.
-    const remap = Int32Array.from(this.#table.words, (w) => vocab.index.get(w) ?? -1);
+    const remap = Int32Array.from(this.#words.words, (w) => vocab.index.get(w) ?? -1);
     return { ids: this.#recording.subarray(0, this.#recorded), remap };
   }
 
@@ -218,8 +253,11 @@ export async function buildVocab(
   // (en-mixed: 5.6), so a quarter of the bytes is enough ids for most text.
   const bytes = recordLimit > 0 ? await corpus.byteLength?.() : undefined;
   const counter = new VocabCounter(options.maxVocab, recordLimit, Math.ceil((bytes ?? 0) / 4));
-  const pieces = corpus.pieces?.();
-  if (pieces) {
+  const pieces = corpus.scanTokens ? undefined : corpus.pieces?.();
+  if (corpus.scanTokens) {
+    await corpus.scanTokens(counter);
+    counter.endPieces();
+  } else if (pieces) {
     for await (const piece of pieces) counter.addPiece(piece.text, piece.continued);
     counter.endPieces();
   } else {

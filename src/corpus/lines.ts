@@ -107,41 +107,80 @@ function countEncodedReplacements(b: Uint8Array): number {
   return n;
 }
 
-export async function* readLines(
-  stream: ReadableStream<Uint8Array>,
-  options: LineOptions = {},
-): AsyncGenerator<LinePiece> {
-  const source = options.source ?? "<stream>";
-  const strict = options.invalidUtf8 === "error";
-  const maxPending = options.maxPending ?? MAX_PENDING;
-  const fatal = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-  const lenient = new TextDecoder("utf-8", { ignoreBOM: true });
-  const report: ReadReport = { bytes: 0, invalidUtf8: 0, firstInvalidOffset: -1, droppedRuns: 0 };
+/** A stream's bytes as complete UTF-8 sequences, chunk by chunk: a sequence cut by
+ *  a chunk boundary is carried to the next, a leading BOM is dropped, and invalid
+ *  bytes are read as U+FFFD (counted in `report`) or are a FormatError. Shared by
+ *  readLines (text) and scanTokens (bytes, src/corpus/byte_tokens.ts), so both
+ *  read the same characters. */
+export class Utf8Chunks {
+  readonly report: ReadReport = {
+    bytes: 0,
+    invalidUtf8: 0,
+    firstInvalidOffset: -1,
+    droppedRuns: 0,
+  };
+  readonly #fatal = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+  readonly #lenient = new TextDecoder("utf-8", { ignoreBOM: true });
+  #carry: Uint8Array = EMPTY;
+  /** Stream offset of the first byte of #carry. */
+  #offset = 0;
+
+  constructor(readonly source: string, readonly strict: boolean) {}
+
+  /** The complete sequences the stream has given with `chunk`, and the stream
+   *  offset of their first byte. */
+  take(chunk: Uint8Array): { body: Uint8Array; at: number } {
+    const data = this.#carry.length === 0 ? chunk : concat(this.#carry, chunk);
+    const keep = incompleteTail(data);
+    let body = data.subarray(0, data.length - keep);
+    this.#carry = data.slice(data.length - keep);
+    let at = this.#offset;
+    this.#offset += body.length;
+    if (at === 0 && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) {
+      body = body.subarray(3);
+      at = 3;
+    }
+    return { body, at };
+  }
+
+  /** At the end of the stream: the bytes of a sequence it cut short (invalid), if any. */
+  end(): { body: Uint8Array; at: number } | undefined {
+    this.report.bytes = this.#offset + this.#carry.length;
+    return this.#carry.length > 0 ? { body: this.#carry, at: this.#offset } : undefined;
+  }
 
   /** Decodes complete sequences starting at byte offset `at` of the stream. */
-  const decode = (body: Uint8Array, at: number): string => {
+  decode(body: Uint8Array, at: number): string {
     try {
-      return fatal.decode(body);
+      return this.#fatal.decode(body);
     } catch {
       const bad = firstInvalidUtf8(body);
-      if (strict) {
+      if (this.strict) {
         const byte = body[Math.max(0, bad)] ?? 0;
         throw new FormatError(
-          source,
+          this.source,
           `invalid UTF-8 (byte 0x${byte.toString(16).padStart(2, "0")}); the corpus must be ` +
             `UTF-8 text: convert it (e.g. with iconv), or read invalid bytes as U+FFFD`,
           { offset: at + Math.max(0, bad) },
         );
       }
-      const text = lenient.decode(body);
+      const text = this.#lenient.decode(body);
+      const report = this.report;
       if (report.firstInvalidOffset < 0) report.firstInvalidOffset = at + Math.max(0, bad);
       report.invalidUtf8 += countReplacements(text) - countEncodedReplacements(body);
       return text;
     }
-  };
+  }
+}
 
-  let carry: Uint8Array = EMPTY;
-  let offset = 0; // stream offset of the first byte of `carry`
+export async function* readLines(
+  stream: ReadableStream<Uint8Array>,
+  options: LineOptions = {},
+): AsyncGenerator<LinePiece> {
+  const maxPending = options.maxPending ?? MAX_PENDING;
+  const utf8 = new Utf8Chunks(options.source ?? "<stream>", options.invalidUtf8 === "error");
+  const report = utf8.report;
+
   let pending = "";
   let continued = false; // a piece of the current line has been handed on
   let dropping = false; // inside a run without whitespace that is being dropped
@@ -200,23 +239,14 @@ export async function* readLines(
   }
 
   for await (const chunk of stream) {
-    const data = carry.length === 0 ? chunk : concat(carry, chunk);
-    const keep = incompleteTail(data);
-    let body = data.subarray(0, data.length - keep);
-    carry = data.slice(data.length - keep);
-    let at = offset;
-    offset += body.length;
-    if (at === 0 && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) {
-      body = body.subarray(3);
-      at = 3;
-    }
-    take(decode(body, at));
+    const { body, at } = utf8.take(chunk);
+    take(utf8.decode(body, at));
     for (let i = 0; i < ready.length; i++) yield ready[i];
     ready.length = 0;
   }
-  if (carry.length > 0) take(decode(carry, offset)); // cut short: invalid
+  const rest = utf8.end();
+  if (rest) take(utf8.decode(rest.body, rest.at)); // cut short: invalid
   for (let i = 0; i < ready.length; i++) yield ready[i];
-  report.bytes = offset + carry.length;
   if (pending.length > 0) yield { text: pending, continued };
   options.onReport?.(report);
 }

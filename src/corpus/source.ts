@@ -4,6 +4,7 @@ import { importNode } from "../runtime/node.ts";
 import { FormatError } from "../formats/errors.ts";
 import { type InvalidUtf8, type LinePiece, readLines, type ReadReport } from "./lines.ts";
 import { sentencesOf } from "./sentences.ts";
+import { scanTokens, type TokenSink } from "./byte_tokens.ts";
 import { fileSize } from "../io/files.ts";
 
 export interface Corpus {
@@ -19,6 +20,9 @@ export interface Corpus {
    *  file's or buffer's; a gzip file's compressed size). Only a hint: the counter
    *  sizes its recording of the corpus from it (src/vocab.ts). */
   byteLength?(): Promise<number | undefined>;
+  /** Optional: the same pass as UTF-8 tokens and line ends handed to `sink`
+   *  (src/corpus/byte_tokens.ts), for the vocabulary count: no text is decoded. */
+  scanTokens?(sink: TokenSink): Promise<void>;
 }
 
 const GZIP_MAGIC = [0x1f, 0x8b];
@@ -85,37 +89,53 @@ export function streamCorpus(
   options: CorpusOptions = {},
   byteLength?: () => Promise<number | undefined>,
 ): Corpus {
-  async function* pieces(): AsyncGenerator<LinePiece> {
-    let input: ReadableStream<Uint8Array>;
+  /** One pass: the (decompressed) stream, and what has been read of it so far. */
+  async function openPass(): Promise<{ input: ReadableStream<Uint8Array>; count: ReadCount }> {
     try {
-      input = await open();
+      return { input: await open(), count: { bytes: 0, gzip: false } };
     } catch (e) {
       const message = (e as Error)?.message ?? String(e);
       if (message.startsWith("cannot read corpus")) throw e;
       throw new Error(`cannot read corpus ${name}: ${message}`, { cause: e });
     }
-    const count: ReadCount = { bytes: 0, gzip: false };
+  }
+  /** Names the corpus, and how far the pass got, in a failure to read it. */
+  function passError(e: unknown, count: ReadCount): unknown {
+    if (e instanceof FormatError) return e;
+    const message = (e as Error)?.message ?? String(e);
+    return new Error(
+      `cannot read corpus ${name}: ` +
+        (count.gzip
+          ? `the gzip data is corrupt or cut short (after ${count.bytes} compressed bytes)`
+          : `reading failed after ${count.bytes} bytes`) +
+        `: ${message}`,
+      { cause: e },
+    );
+  }
+  const lineOptions = (count: ReadCount) => ({
+    source: count.gzip ? `${name} (decompressed)` : name,
+    invalidUtf8: options.invalidUtf8,
+    onReport: options.onReport,
+  });
+  async function* pieces(): AsyncGenerator<LinePiece> {
+    const { input, count } = await openPass();
     try {
       const stream = await maybeGunzip(input, count);
-      yield* readLines(stream, {
-        source: count.gzip ? `${name} (decompressed)` : name,
-        invalidUtf8: options.invalidUtf8,
-        onReport: options.onReport,
-      });
+      yield* readLines(stream, lineOptions(count));
     } catch (e) {
-      if (e instanceof FormatError) throw e;
-      const message = (e as Error)?.message ?? String(e);
-      throw new Error(
-        `cannot read corpus ${name}: ` +
-          (count.gzip
-            ? `the gzip data is corrupt or cut short (after ${count.bytes} compressed bytes)`
-            : `reading failed after ${count.bytes} bytes`) +
-          `: ${message}`,
-        { cause: e },
-      );
+      throw passError(e, count);
     }
   }
-  return { name, pieces, sentences: () => sentencesOf(pieces()), byteLength };
+  async function scan(sink: TokenSink): Promise<void> {
+    const { input, count } = await openPass();
+    try {
+      const stream = await maybeGunzip(input, count);
+      await scanTokens(stream, sink, lineOptions(count));
+    } catch (e) {
+      throw passError(e, count);
+    }
+  }
+  return { name, pieces, scanTokens: scan, sentences: () => sentencesOf(pieces()), byteLength };
 }
 
 /** Bytes in memory handed on in slices, as a file would be (no copy). */
