@@ -15,7 +15,9 @@ import type { KernelVariant } from "../src/kernel/module.ts";
 import { aliasProbabilities, aliasTable, noiseWeights } from "../src/train/noise.ts";
 import { keepProbability, keepThresholds } from "../src/train/subsample.ts";
 import { train, type TrainedModel } from "../src/train/trainer.ts";
-import type { TrainConfig } from "../src/train/config.ts";
+import { resolveConfig, type TrainConfig } from "../src/train/config.ts";
+import { layOut } from "../src/train/tables.ts";
+import { Vocab } from "../src/vocab.ts";
 import { memoryCorpus } from "../src/corpus/source.ts";
 import { assert, assertClose, assertEquals } from "./assert.ts";
 import { mulberry32 as rng } from "../src/random.ts";
@@ -1283,5 +1285,24 @@ Deno.test("train: planted groups -> within-group similarity clearly above betwee
     assert(within - between > 0.6, summary);
     // Every word is clearly closer to each word of its group than to any of the other.
     assert(worstMargin > 0.2, summary);
+  }
+});
+
+Deno.test("layOut: output rows start at zero, in a new memory and in one handed in dirty", async () => {
+  const vocab = new Vocab(["a", "b", "c"], Float64Array.from([5, 3, 2]));
+  const config = resolveConfig({ dim: 10, chunkTokens: 16384 });
+  const fresh = await Kernel.create({ variant: "simd" });
+  assert(fresh.arena.zeroed, "a memory the kernel made is zeroed");
+  // A memory handed in is not trusted: fill it with garbage first.
+  const memory = new WebAssembly.Memory({ initial: 64 });
+  new Uint8Array(memory.buffer).fill(0xff);
+  const dirty = await Kernel.create({ variant: "simd", memory });
+  assert(!dirty.arena.zeroed);
+  for (const kernel of [fresh, dirty]) {
+    const layout = layOut(kernel, vocab, config);
+    const output = kernel.readRows(layout.output, vocab.size, config.dim);
+    assertEquals([...output], new Array(vocab.size * config.dim).fill(0));
+    const input = kernel.readRows(layout.input, vocab.size, config.dim);
+    assert(input.every((x) => Math.abs(x) <= 0.5 / config.dim && x !== 0), "input rows uniform");
   }
 });

@@ -34,7 +34,8 @@ export class Kernel {
         : new WebAssembly.Memory({ initial: 1 }));
     const instance = await WebAssembly.instantiate(module, { env: { memory } });
     const exports = instance.exports as unknown as KernelExports;
-    return new Kernel(exports, memory, new Arena(memory, exports.heapBase()), module);
+    const arena = new Arena(memory, exports.heapBase(), options.memory === undefined);
+    return new Kernel(exports, memory, arena, module);
   }
 
   /** Floats per row: the dimension padded to a whole number of f32x4 lanes. */

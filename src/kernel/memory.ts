@@ -28,7 +28,9 @@ export function alignUp(n: number, alignment: number): number {
 export class Arena {
   #top: number;
 
-  constructor(readonly memory: WebAssembly.Memory, base: number) {
+  /** `zeroed`: the memory is new (its regions above `base` hold zeros until
+   *  written; a memory handed in from elsewhere may not). */
+  constructor(readonly memory: WebAssembly.Memory, base: number, readonly zeroed = false) {
     this.#top = alignUp(base, 64);
   }
 
@@ -38,7 +40,8 @@ export class Arena {
   }
 
   /** A region of `bytes`, 64-byte aligned (a cache line, so rows never straddle
-   *  more lines than they must, and 16-byte SIMD alignment holds). */
+   *  more lines than they must, and 16-byte SIMD alignment holds). Regions are
+   *  never reused: in a `zeroed` memory a new one is all zeros. */
   alloc(bytes: number, what: string): number {
     const start = this.#top;
     const end = alignUp(start + bytes, 64);
