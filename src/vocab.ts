@@ -71,7 +71,9 @@ export interface VocabStats {
  *  Text comes in as sentences (`add`) or, faster, as the pieces of lines that
  *  src/corpus/lines.ts reads (`addPiece`, then `endPieces`): those are tokenized
  *  and looked up in place, with the same tokens and sentences as
- *  src/corpus/sentences.ts would give. */
+ *  src/corpus/sentences.ts would give. Fastest, a corpus hands its UTF-8 tokens
+ *  and line ends straight from its bytes (`token`, `endLine`, then `endPieces`:
+ *  src/corpus/byte_tokens.ts), with the same words again. */
 export class VocabCounter implements TokenSink {
   /** The words, as text (add, addPiece) or as UTF-8 (token, endLine): one or the other. */
   readonly #table = new WordTable();

@@ -160,20 +160,24 @@ Deno.test("byte tokens: buildVocab takes the fast path, with the same vocabulary
       return fast.scanTokens!(sink);
     },
   };
-  const options = { minCount: 2, maxVocab: 0 };
-  const a = await buildVocab(spy, options, 1 << 22);
-  assert(scanned, "buildVocab read the corpus as UTF-8 tokens");
-  const b = await buildVocab(
-    { name: "text", pieces: fast.pieces, sentences: fast.sentences },
-    options,
-    1 << 22,
-  );
-  assertEquals(a.vocab.words, b.vocab.words);
-  assertEquals(a.vocab.counts, b.vocab.counts);
-  // The long line (12,000 tokens) is cut into sentences of 10,000 both ways.
-  assertEquals(a.stats, b.stats);
-  assertEquals(a.counter.recording(a.vocab), b.counter.recording(b.vocab));
-  assertGreater(a.vocab.size, 100);
+  // maxVocab 60: both ways prune (word2vec's ReduceVocab) at the same sentence ends.
+  for (const options of [{ minCount: 2, maxVocab: 0 }, { minCount: 1, maxVocab: 60 }]) {
+    scanned = false;
+    const a = await buildVocab(spy, options, 1 << 22);
+    assert(scanned, "buildVocab read the corpus as UTF-8 tokens");
+    const b = await buildVocab(
+      { name: "text", pieces: fast.pieces, sentences: fast.sentences },
+      options,
+      1 << 22,
+    );
+    assertEquals(a.vocab.words, b.vocab.words);
+    assertEquals(a.vocab.counts, b.vocab.counts);
+    // The long line (12,000 tokens) is cut into sentences of 10,000 both ways.
+    assertEquals(a.stats, b.stats);
+    assertEquals(a.counter.recording(a.vocab), b.counter.recording(b.vocab));
+    if (options.maxVocab === 0) assertGreater(a.vocab.size, 100);
+    else assertGreater(a.stats.distinct, 4 * options.maxVocab, "pruned many times");
+  }
 });
 
 Deno.test("byte tokens: a gzip file is counted the same as its text", async () => {
