@@ -12,24 +12,9 @@ import { fileCorpus, memoryCorpus } from "../src/corpus/source.ts";
 import { FormatError } from "../src/formats/errors.ts";
 import { buildVocab, VocabCounter } from "../src/vocab.ts";
 import { randomText } from "./support/text.ts";
+import { chunked, streamOf } from "./support/chunks.ts";
 
 const enc = new TextEncoder();
-
-function streamOf(chunks: Uint8Array[]): ReadableStream<Uint8Array> {
-  let i = 0;
-  return new ReadableStream({
-    pull(c) {
-      if (i < chunks.length) c.enqueue(chunks[i++]);
-      else c.close();
-    },
-  });
-}
-
-/** `bytes` cut at the `cuts` (taken modulo its length). */
-function chunked(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
-  const at = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-  return [0, ...at].map((s, i, all) => bytes.slice(s, all[i + 1] ?? bytes.length));
-}
 
 interface Counted {
   words?: string[];

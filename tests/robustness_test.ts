@@ -5,6 +5,7 @@
 // queries (unknown, empty and absurdly long words, absurd k), and files (a save killed by
 // SIGKILL leaves the previous file intact). RELIABILITY.md maps each case to its test.
 import fc from "fast-check";
+import { chunked, streamOf } from "./support/chunks.ts";
 import { closest } from "../src/cli/flags.ts";
 import { firstInvalidUtf8, isSpace, MAX_PENDING, type ReadReport } from "../src/corpus/lines.ts";
 import { readLines } from "../src/corpus/lines.ts";
@@ -39,16 +40,6 @@ import { runCli as cli } from "./support/cli.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
-
-function streamOf(chunks: Uint8Array[]): ReadableStream<Uint8Array> {
-  let i = 0;
-  return new ReadableStream({
-    pull(c) {
-      if (i < chunks.length) c.enqueue(chunks[i++]);
-      else c.close();
-    },
-  });
-}
 
 async function sentences(corpus: Corpus): Promise<string[][]> {
   const out: string[][] = [];
@@ -169,8 +160,7 @@ Deno.test("corpus: UTF-8 decoding is the same however the bytes are cut into chu
   await fc.assert(
     fc.asyncProperty(input, async ([parts, cuts]) => {
       const bytes = new Uint8Array(parts.flatMap((p) => [...p]));
-      const at = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-      const chunks = [0, ...at].map((s, i, all) => bytes.slice(s, all[i + 1] ?? bytes.length));
+      const chunks = chunked(bytes, cuts);
       const joined = async (invalidUtf8: "replace" | "error") => {
         let text = "";
         let report: ReadReport | undefined;
@@ -225,8 +215,7 @@ Deno.test("corpus: long lines are cut at whitespace and only runs too long are d
   await fc.assert(
     fc.asyncProperty(text, fc.array(fc.nat(), { maxLength: 10 }), async (t, cuts) => {
       const bytes = enc.encode(t);
-      const at = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-      const chunks = [0, ...at].map((s, i, all) => bytes.slice(s, all[i + 1] ?? bytes.length));
+      const chunks = chunked(bytes, cuts);
       let report: ReadReport | undefined;
       const pieces = readLines(streamOf(chunks), { maxPending: M, onReport: (r) => report = r });
       const got: string[][] = [];
