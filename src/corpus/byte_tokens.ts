@@ -126,7 +126,7 @@ export async function scanTokens(
   /** Scans the complete sequences `body`, the first of them continuing the open
    *  token (or the dropped one). */
   const feed = (body: Uint8Array, at: number): void => {
-    const b = firstInvalid(body) ? encoder.encode(utf8.decode(body, at)) : body;
+    const b = hasInvalidUtf8(body) ? encoder.encode(utf8.decode(body, at)) : body;
     let from = 0;
     if (open.length > 0 || dropping) {
       while (from < b.length && !isSpaceAt(b, from)) from++;
@@ -163,9 +163,7 @@ export async function scanTokens(
   }
   const cut = utf8.end();
   if (cut) feed(cut.body, cut.at);
-  if (open.length > 0) {
-    sink.token(open, 0, open.length, hashBytes(open, 0, open.length));
-  }
+  if (open.length > 0) emit(open, 0, open.length, hashBytes(open, 0, open.length));
   options.onReport?.(utf8.report);
 }
 
@@ -175,8 +173,8 @@ function isSpaceAt(b: Uint8Array, i: number): boolean {
   return c < 0x80 ? ASCII_SPACE[c] === 1 : wideSpace(b, i, c) > 0;
 }
 
-/** Whether `body` is not valid UTF-8 (checked only where a byte is not ASCII). */
-function firstInvalid(body: Uint8Array): boolean {
+/** Whether `body` is not valid UTF-8 (checked from its first byte that is not ASCII). */
+function hasInvalidUtf8(body: Uint8Array): boolean {
   for (let i = 0; i < body.length; i++) {
     if (body[i] >= 0x80) return firstInvalidUtf8(body.subarray(i)) >= 0;
   }

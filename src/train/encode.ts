@@ -109,7 +109,7 @@ class ChunkBuilder {
  *  are remapped in place and are views of `recorded.ids` (a chunk's ids are never
  *  more than the recorded ids they come from, so writing never overtakes reading):
  *  fresh memory is slow to touch where pages are mapped in on demand (a
- *  microVM here: 3.2 ms a MiB, 100 times a second pass over it), and a copy would
+ *  microVM here: 3.2 ms a MiB, about 90 times a second pass), and a copy would
  *  touch as much again as the recording. */
 export function remapChunks(
   recorded: { ids: Uint32Array; remap: Int32Array },
