@@ -37,7 +37,9 @@ gensim's words/s, peak RSS, analogy accuracy and WordSim-353 Spearman.
   --window 5  --min-count 5  --sample 1e-3  --seed 1
                                fixed for every run; lr is 0.025 (skip-gram) / 0.05 (CBOW),
                                decaying linearly to 0.0001, for every tool
-  --repeat 1                   runs per tool and setting (mean and min-max are printed)
+  --repeat 1                   runs per tool and setting (mean and min-max are printed); the
+                               repeats alternate the thread counts of a shape, and the scaling
+                               table gives each repeat's speed-up over one thread
   --tools ours,gensim,fasttext tools (a missing one is skipped with a notice)
   --shared-negatives both      ours, skip-gram: shared negatives on, off or both
   --kernel relaxed             ours: kernel builds (list of relaxed, simd)
