@@ -258,6 +258,61 @@ function envNumber(name: string): number | undefined {
 /** Size of the enormous line; `deno task test:long` reads 1 GiB. */
 const LINE_MB = envNumber("NEGSAMP_LONG_LINE_MB") ?? 32;
 
+Deno.test(`corpus: the vocabulary count reads one enormous line (${LINE_MB} MiB) in bounded memory`, async () => {
+  // The count's own reader (UTF-8 tokens from the bytes, src/corpus/byte_tokens.ts),
+  // measured as above: with words, and with no whitespace at all (one run, dropped).
+  const url = (path: string) => JSON.stringify(new URL(path, import.meta.url).href);
+  const script = `
+    import { scanTokens } from ${url("../src/corpus/byte_tokens.ts")};
+    import { VocabCounter } from ${url("../src/vocab.ts")};
+    ${hugeLine.toString()}
+    const gc = globalThis.gc;
+    const out = {};
+    for (const spaces of [true, false]) {
+      // Typed arrays live outside the heap: count their memory too.
+      const used = () => {
+        const m = Deno.memoryUsage();
+        return m.heapUsed + m.external;
+      };
+      gc();
+      const base = used();
+      let held = 0, pulls = 0;
+      const measure = () => {
+        gc();
+        held = Math.max(held, used() - base);
+      };
+      const sampled = hugeLine(${LINE_MB}, spaces).pipeThrough(new TransformStream({
+        transform(chunk, c) {
+          if (++pulls % 64 === 0) measure();
+          c.enqueue(chunk);
+        },
+      }));
+      // No recording: the count's record of the corpus is bounded by its own limit.
+      const counter = new VocabCounter(0, 0);
+      let report;
+      await scanTokens(sampled, counter, { onReport: (r) => report = r });
+      counter.endPieces();
+      out[spaces ? "words" : "run"] = { held, stats: counter.stats(), report };
+    }
+    console.log(JSON.stringify(out));
+  `;
+  const r = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--v8-flags=--expose-gc", script],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert(r.success, dec.decode(r.stderr));
+  const { words, run } = JSON.parse(dec.decode(r.stdout));
+  const tokens = LINE_MB * (1 << 20) / 8;
+  assertEquals(words.stats.tokens, tokens, "every word read");
+  assertEquals(words.stats.sentences, Math.ceil(tokens / 10000), "sentences of 10,000 words");
+  assertLess(words.held, 16 * (1 << 20), `with words, the count held ${words.held} bytes`);
+  assertEquals(run.stats.tokens, 0);
+  assertEquals(run.report.droppedRuns, 1);
+  assertEquals(run.report.bytes, LINE_MB << 20);
+  assertLess(run.held, 16 * (1 << 20), `with no whitespace, the count held ${run.held} bytes`);
+});
+
 Deno.test(`corpus: one enormous line (${LINE_MB} MiB, no newline) streams in bounded memory`, async () => {
   // Measured in a child process whose garbage can be collected on demand (--expose-gc), so
   // what is measured is what the reader holds, not garbage not yet collected.
