@@ -255,6 +255,19 @@ function envNumber(name: string): number | undefined {
   }
 }
 
+/** Runs `script` in a child Deno whose garbage can be collected on demand
+ *  (--expose-gc) and returns the JSON it prints. */
+// deno-lint-ignore no-explicit-any
+async function withGc(script: string): Promise<any> {
+  const r = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--v8-flags=--expose-gc", script],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert(r.success, dec.decode(r.stderr));
+  return JSON.parse(dec.decode(r.stdout));
+}
+
 /** Size of the enormous line; `deno task test:long` reads 1 GiB. */
 const LINE_MB = envNumber("NEGSAMP_LONG_LINE_MB") ?? 32;
 
@@ -296,13 +309,7 @@ Deno.test(`corpus: the vocabulary count reads one enormous line (${LINE_MB} MiB)
     }
     console.log(JSON.stringify(out));
   `;
-  const r = await new Deno.Command(Deno.execPath(), {
-    args: ["eval", "--v8-flags=--expose-gc", script],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert(r.success, dec.decode(r.stderr));
-  const { words, run } = JSON.parse(dec.decode(r.stdout));
+  const { words, run } = await withGc(script);
   const tokens = LINE_MB * (1 << 20) / 8;
   assertEquals(words.stats.tokens, tokens, "every word read");
   assertEquals(words.stats.sentences, Math.ceil(tokens / 10000), "sentences of 10,000 words");
@@ -334,13 +341,7 @@ Deno.test(`corpus: one enormous line (${LINE_MB} MiB, no newline) streams in bou
     }
     console.log(JSON.stringify({ tokens, held, sentences: n }));
   `;
-  const r = await new Deno.Command(Deno.execPath(), {
-    args: ["eval", "--v8-flags=--expose-gc", script],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert(r.success, dec.decode(r.stderr));
-  const { tokens, held, sentences: n } = JSON.parse(dec.decode(r.stdout));
+  const { tokens, held, sentences: n } = await withGc(script);
   assertEquals(tokens, LINE_MB * (1 << 20) / 8, "every word read");
   assertEquals(n, Math.ceil(tokens / 10000), "one line: consecutive sentences of 10,000 words");
   // Held at any time: at most ~1 MiB of pending text (2 MiB as UTF-16), a sentence, a chunk.
