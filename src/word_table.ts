@@ -10,15 +10,24 @@
 // ByteWordTable; WordTable serves the epochs that read the corpus again.
 
 import { isSpace } from "./corpus/lines.ts";
-import { hashBytes } from "./corpus/byte_tokens.ts";
 
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
+/** FNV-1a's start and multiplier: every token hash here (and in
+ *  src/corpus/byte_tokens.ts) is FNV-1a, over UTF-16 units or UTF-8 bytes. */
+export const FNV_OFFSET = 0x811c9dc5;
+export const FNV_PRIME = 0x01000193;
 
 /** FNV-1a of text[start, end), as TokenCursor computes it while scanning. */
 export function hashSlice(text: string, start: number, end: number): number {
   let h = FNV_OFFSET;
   for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
+  return h >>> 0;
+}
+
+/** FNV-1a of bytes[start, end), as scanTokens (src/corpus/byte_tokens.ts) hashes a
+ *  token while scanning. */
+export function hashBytes(bytes: Uint8Array, start: number, end: number): number {
+  let h = FNV_OFFSET;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i], FNV_PRIME);
   return h >>> 0;
 }
 
@@ -175,7 +184,7 @@ export class ByteWordTable {
     this.#bytes.set(bytes.subarray(start, end), this.#used);
     const id = this.words.length;
     this.words.push(this.#decoder.decode(bytes.subarray(start, end)));
-    this.#insert(this.#slots, this.#mask, hash | 0, id + 1, this.#used, length);
+    this.#insert(hash | 0, id + 1, this.#used, length);
     this.#used += length;
     if (++this.#live * 2 > this.#mask + 1) this.#rebuild(2 * (this.#mask + 1), () => true);
     return id;
@@ -193,16 +202,11 @@ export class ByteWordTable {
     this.#rebuild(this.#mask + 1, keep);
   }
 
-  #insert(
-    slots: Int32Array,
-    mask: number,
-    key: number,
-    entry: number,
-    from: number,
-    length: number,
-  ): void {
-    let slot = key & mask;
-    while (slots[slot * SLOT + 1] !== 0) slot = (slot + 1) & mask;
+  /** Puts a word's slot record in (the table has room). */
+  #insert(key: number, entry: number, from: number, length: number): void {
+    const slots = this.#slots;
+    let slot = key & this.#mask;
+    while (slots[slot * SLOT + 1] !== 0) slot = (slot + 1) & this.#mask;
     const at = slot * SLOT;
     slots[at] = key;
     slots[at + 1] = entry;
@@ -218,7 +222,7 @@ export class ByteWordTable {
     for (let at = 0; at < old.length; at += SLOT) {
       const entry = old[at + 1];
       if (entry !== 0 && keep(entry - 1)) {
-        this.#insert(this.#slots, this.#mask, old[at], entry, old[at + 2], old[at + 3]);
+        this.#insert(old[at], entry, old[at + 2], old[at + 3]);
         this.#live++;
       }
     }

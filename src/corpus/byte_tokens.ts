@@ -15,7 +15,15 @@
 // 0.77-0.85 s from decoded lines, each in a fresh process (4 runs each): no text is
 // decoded, no string is made but for a word seen for the first time, and there is
 // no object per line.
-import { firstInvalidUtf8, type LineOptions, MAX_PENDING, Utf8Chunks } from "./lines.ts";
+import {
+  concat,
+  EMPTY,
+  firstInvalidUtf8,
+  type LineOptions,
+  MAX_PENDING,
+  Utf8Chunks,
+} from "./lines.ts";
+import { FNV_OFFSET, FNV_PRIME, hashBytes } from "../word_table.ts";
 
 /** Receives the tokens and line ends of a pass, in order. */
 export interface TokenSink {
@@ -23,17 +31,6 @@ export interface TokenSink {
   token(bytes: Uint8Array, start: number, end: number, hash: number): void;
   /** The end of a line (also of an empty one). */
   endLine(): void;
-}
-
-const EMPTY: Uint8Array = new Uint8Array(0);
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
-
-/** FNV-1a of bytes[start, end), as scanTokens hashes a token. */
-export function hashBytes(bytes: Uint8Array, start: number, end: number): number {
-  let h = FNV_OFFSET;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i], FNV_PRIME);
-  return h >>> 0;
 }
 
 /** 1 for the ASCII bytes isSpace accepts (tab to CR, space, NUL). */
@@ -134,7 +131,7 @@ export async function scanTokens(
         if (from === b.length) return;
         dropping = false;
       } else if (from === b.length) {
-        open = concatBytes(open, b);
+        open = concat(open, b);
         if (open.length > maxPending && utf16Length(open, 0, open.length) > maxPending) {
           // Longer than any kept token already: drop it up to its whitespace.
           utf8.report.droppedRuns++;
@@ -143,7 +140,7 @@ export async function scanTokens(
         }
         return;
       } else {
-        const token = concatBytes(open, b.subarray(0, from));
+        const token = concat(open, b.subarray(0, from));
         open = EMPTY;
         emit(token, 0, token.length, hashBytes(token, 0, token.length));
       }
@@ -179,11 +176,4 @@ function hasInvalidUtf8(body: Uint8Array): boolean {
     if (body[i] >= 0x80) return firstInvalidUtf8(body.subarray(i)) >= 0;
   }
   return false;
-}
-
-function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
 }

@@ -47,7 +47,7 @@ export interface LineOptions {
   maxPending?: number;
 }
 
-const EMPTY = new Uint8Array(0);
+export const EMPTY: Uint8Array = new Uint8Array(0);
 
 /** Length of the UTF-8 sequence a lead byte starts (0: not a valid lead byte). */
 function sequenceLength(b: number): number {
@@ -251,7 +251,8 @@ export async function* readLines(
   options.onReport?.(report);
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+/** a then b, in a new array. */
+export function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(a.length + b.length);
   out.set(a, 0);
   out.set(b, a.length);
