@@ -29,7 +29,13 @@ export {
   setTables,
 } from "./model";
 export { setParams } from "./params";
-export { mergeLocalInputRows, mergeLocalRows, setLocalRows } from "./local_rows";
+export {
+  mergeLocalBlock,
+  mergeLocalInputRows,
+  mergeLocalOutputRows,
+  mergeLocalRows,
+  setLocalRows,
+} from "./local_rows";
 export { setExact } from "./sigmoid";
 export { countKept, NOISE_REUSE, refillNoise, sampleAlias, sampleNoise } from "./sampler";
 export { initRows } from "./init";

@@ -43,9 +43,32 @@ export function setLocalRows(block: usize, words: u32, inputWords: u32): void {
 /** Adds this thread's changes since its last merge to the shared rows and takes
  *  everyone's back. */
 export function mergeLocalRows(): void {
-  const outBytes = <usize>model.localWords * model.rowBytes;
-  mergeRows(model.outputTable, model.localOutput, model.localOutputBase, outBytes);
+  mergeLocalOutputRows(0, model.localWords);
   mergeLocalInputRows();
+}
+
+/** The same for local output rows first..first+count-1 alone: skip-gram's
+ *  threads merge their most frequent words' rows after every chunk and the rest
+ *  a slice at a time (src/train/pool.ts localRows). */
+export function mergeLocalOutputRows(first: u32, count: u32): void {
+  const at = <usize>first * model.rowBytes;
+  mergeRows(
+    model.outputTable + at,
+    model.localOutput + at,
+    model.localOutputBase + at,
+    <usize>count * model.rowBytes,
+  );
+}
+
+/** Merges every row of a thread's local block (laid out as setLocalRows does)
+ *  from outside the thread: the host calls it, from its own instance, while the
+ *  thread is idle, to bring in the rows the thread has not merged yet. */
+export function mergeLocalBlock(block: usize, words: u32, inputWords: u32): void {
+  const outBytes = <usize>words * model.rowBytes;
+  const inBytes = <usize>inputWords * model.rowBytes;
+  mergeRows(model.outputTable, block, block + outBytes, outBytes);
+  const input = block + 2 * outBytes;
+  mergeRows(model.inputTable, input, input + inBytes, inBytes);
 }
 
 /** The same for the local input rows alone: skip-gram's threads merge these

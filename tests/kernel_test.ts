@@ -1146,6 +1146,63 @@ Deno.test("mergeLocalInputRows, mergeLocalRows: both threads' changes reach the 
   }
 });
 
+Deno.test("mergeLocalOutputRows merges its rows alone; mergeLocalBlock, from another instance, the rest", async () => {
+  // A thread's local rows changed by hand (as training would): output rows 0..7,
+  // input rows 0..3 (block layout, assembly/local_rows.ts: output rows, their
+  // base, input rows, their base).
+  const vocab = 12, dim = 8, words = 8, inputWords = 4;
+  const rig = await makeRig("simd", vocab, dim, { exact: false });
+  const rand = rng(5);
+  for (let w = 0; w < vocab; w++) {
+    fillRow(rig, rig.input, w, rand, 0.5);
+    fillRow(rig, rig.output, w, rand, 0.5);
+  }
+  const a = rig.kernel.arena;
+  const thread = new WebAssembly.Instance(rig.kernel.module, {
+    env: { memory: rig.kernel.memory },
+  }).exports as unknown as KernelExports;
+  thread.setTables(rig.input, rig.output, rig.alias, rig.keep, vocab, rig.rowFloats);
+  thread.setScratch(a.alloc(rig.k.scratchBytes(rig.rowFloats), "thread scratch"));
+  const block = a.alloc(2 * (words + inputWords) * rig.rowBytes, "local rows");
+  thread.setLocalRows(block, words, inputWords);
+  const localOutput = block, localInput = block + 2 * words * rig.rowBytes;
+  const startOutput = Array.from({ length: vocab }, (_, w) => readRow(rig, rig.output, w));
+  const startInput = Array.from({ length: vocab }, (_, w) => readRow(rig, rig.input, w));
+  const change = (local: number, w: number) => {
+    const row = rowView(rig, local, w);
+    const delta = Array.from({ length: rig.rowFloats }, (_, i) => (i < dim ? rand() - 0.5 : 0));
+    delta.forEach((d, i) => (row[i] += d));
+    return delta;
+  };
+  const outDelta = Array.from({ length: words }, (_, w) => change(localOutput, w));
+  const inDelta = Array.from({ length: inputWords }, (_, w) => change(localInput, w));
+  const expectRow = (table: number, w: number, start: Float64Array, delta?: number[]) => {
+    const row = readRow(rig, table, w);
+    for (let i = 0; i < rig.rowFloats; i++) {
+      assertClose(row[i], start[i] + (delta?.[i] ?? 0), 1e-6, `table ${table} row ${w}[${i}]`);
+    }
+  };
+
+  thread.mergeLocalOutputRows(2, 3);
+  for (let w = 0; w < vocab; w++) {
+    expectRow(rig.output, w, startOutput[w], w >= 2 && w < 5 ? outDelta[w] : undefined);
+    expectRow(rig.input, w, startInput[w]);
+  }
+  // Rows 2..4 are merged: their local rows and base now hold the shared ones.
+  for (let w = 2; w < 5; w++) {
+    assertEquals(readRow(rig, localOutput, w), readRow(rig, rig.output, w), `local ${w}`);
+    assertEquals(readRow(rig, localOutput + words * rig.rowBytes, w), readRow(rig, rig.output, w));
+  }
+
+  // The host's own instance (no local rows of its own) merges the whole block:
+  // every row's change lands once (rows 2..4 are not added again).
+  rig.k.mergeLocalBlock(block, words, inputWords);
+  for (let w = 0; w < vocab; w++) {
+    expectRow(rig.output, w, startOutput[w], w < words ? outDelta[w] : undefined);
+    expectRow(rig.input, w, startInput[w], w < inputWords ? inDelta[w] : undefined);
+  }
+});
+
 Deno.test("partEnd: a part ends just past a sentence end, at least `want` tokens in", async () => {
   const rig = await makeRig("simd", 4, 4);
   const E = SENTENCE_END;

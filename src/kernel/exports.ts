@@ -22,6 +22,8 @@ export interface KernelExports {
   setExact(on: number): void;
   setLocalRows(block: number, words: number, inputWords: number): void;
   mergeLocalRows(): void;
+  mergeLocalOutputRows(first: number, count: number): void;
+  mergeLocalBlock(block: number, words: number, inputWords: number): void;
   mergeLocalInputRows(): void;
   seed(state: bigint): void;
   rngState(): bigint;
