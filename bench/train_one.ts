@@ -131,6 +131,7 @@ async function main(): Promise<void> {
     trainSeconds: trained.stats.seconds,
     corpusTokens: trained.stats.corpusTokens,
     finalLoss: trained.stats.finalLoss,
+    threadTimes: trained.stats.threads,
     vocabSize: trained.vocab.size,
     rssAfterTrainMB: rssAfterTrain / MB,
     eval: quality,

@@ -3,7 +3,17 @@
 import { assert, assertEquals, assertGreater, assertRejects } from "./assert.ts";
 import { memoryCorpus } from "../src/corpus/source.ts";
 import { train, type TrainedModel } from "../src/train/trainer.ts";
-import { spawnWorkers, ThreadPool } from "../src/train/pool.ts";
+import {
+  coldSlices,
+  type LocalRows,
+  localRows,
+  spawnWorkers,
+  ThreadPool,
+} from "../src/train/pool.ts";
+import { resolveConfig } from "../src/train/config.ts";
+import { buildVocab } from "../src/vocab.ts";
+import { layOut } from "../src/train/tables.ts";
+import { idChunks } from "../src/train/encode.ts";
 import { Kernel } from "../src/kernel/kernel.ts";
 import { MODE_SKIPGRAM_SHARED } from "../src/kernel/exports.ts";
 
@@ -70,6 +80,16 @@ for (
     assertGreater(sepOne, 0.45, `1 thread separates topics (${sepOne})`);
     assertGreater(sepTwo, sepOne - 0.1, `2 threads (${sepTwo}) vs 1 thread (${sepOne})`);
     assertEquals(two.stats.corpusTokens, one.stats.corpusTokens);
+    // Where each thread's time went: trained in the kernel, and no more time in
+    // all than the training took (their start comes partly before it).
+    assertEquals(one.stats.threads, undefined);
+    assertEquals(two.stats.threads?.length, 2);
+    for (const t of two.stats.threads!) {
+      assertGreater(t.kernelSeconds, 0, "kernel time");
+      assertGreater(t.startSeconds, 0, "start time");
+      const busy = t.kernelSeconds + t.mergeSeconds + t.idleSeconds;
+      assert(busy <= two.stats.seconds + 0.01, `${busy} s busy in ${two.stats.seconds} s`);
+    }
   });
 }
 
@@ -104,7 +124,7 @@ Deno.test("threads: without SharedArrayBuffer, falls back to 1 thread with a not
 
 Deno.test("threads: a worker that fails while the vocabulary is counted fails the pool's start", async () => {
   // train() starts its workers before counting; an error in that time (here, a worker
-  // script that throws on load) must reach ThreadPool.start, not vanish.
+  // script that throws on load) must reach the pool's start, not vanish.
   const url = new URL(`data:text/javascript,${encodeURIComponent("throw new Error('boom')")}`);
   const started = await spawnWorkers(1, url);
   await new Promise((resolve) => setTimeout(resolve, 300)); // the error comes in meanwhile
@@ -118,12 +138,84 @@ Deno.test("threads: a worker that fails while the vocabulary is counted fails th
       seed: "1",
       mode: MODE_SKIPGRAM_SHARED,
     });
-    await assertRejects(
-      () => ThreadPool.start(kernel, 1, 1024, init, () => {}, started),
-      Error,
-      "boom",
-    );
+    const rows = localRows(4, 4, MODE_SKIPGRAM_SHARED);
+    const pool = await ThreadPool.prepare(kernel, 1, 1024, rows, 4, started);
+    await assertRejects(() => pool.start(init, () => {}), Error, "boom");
   } finally {
     for (const worker of started) worker.terminate();
   }
+});
+
+Deno.test("threads: coldSlices cover the output rows past the hot ones, each once", () => {
+  for (
+    const [words, hot, slices] of [[48, 4, 4], [25086, 2048, 4], [10, 9, 4], [7, 0, 3], [5, 2, 8]]
+  ) {
+    const cold = coldSlices(words, hot, slices);
+    const what = `${words} words, ${hot} hot, ${slices} slices`;
+    assert(cold.length >= 1 && cold.length <= slices, `${what}: ${cold.length} slices`);
+    let next = hot;
+    for (const [first, rows] of cold) {
+      assertEquals(first, next, `${what}: slices are contiguous`);
+      assertGreater(rows, 0, `${what}: no empty slice`);
+      next = first + rows;
+    }
+    assertEquals(next, words, `${what}: the last slice ends at the last row`);
+  }
+});
+
+/** Trains `corpus` on a pool of one worker with the given local rows and returns
+ *  the tables once the pool has drained. One worker trains on its own local rows,
+ *  which the merges never change, so the result depends on the merges only
+ *  through what reaches the shared tables. */
+async function trainOneWorker(text: string, rows: (r: LocalRows) => LocalRows) {
+  const config = resolveConfig({ ...settings, sharedNegatives: true, chunkTokens: 16384 });
+  const corpus = memoryCorpus("topics", text);
+  const { vocab } = await buildVocab(corpus, config);
+  const kernel = await Kernel.create({ shared: true });
+  const rowFloats = Kernel.rowFloats(config.dim);
+  const local = rows(localRows(vocab.size, rowFloats, MODE_SKIPGRAM_SHARED));
+  // Chunks of 600 tokens: many merges in an epoch.
+  const pool = await ThreadPool.prepare(kernel, 1, 600, local, rowFloats);
+  try {
+    const layout = layOut(kernel, vocab, config, undefined, { threads: 1, mode: 0 });
+    await pool.start((w) => ({
+      module: kernel.module,
+      memory: kernel.memory,
+      tables: { ...layout, vocabSize: vocab.size, rowFloats },
+      params: { window: 4, negative: 5, lr: 0.05, minLr: 0.0001, plannedWords: 1e9 },
+      seed: String(w + 5),
+      mode: MODE_SKIPGRAM_SHARED,
+    }), () => {});
+    let chunks = 0;
+    for await (const chunk of idChunks(corpus, vocab, 600)) {
+      await pool.run(chunk.ids, 0);
+      chunks++;
+    }
+    assertGreater(chunks, 20, "chunks");
+    await pool.drain();
+    return {
+      input: kernel.readRows(layout.input, vocab.size, config.dim),
+      output: kernel.readRows(layout.output, vocab.size, config.dim),
+      rows: local,
+    };
+  } finally {
+    pool.close();
+  }
+}
+
+Deno.test("threads: output rows merged a slice at a time all reach the tables by the drain", async () => {
+  const text = topicCorpus(1500);
+  // Every output row merged after every chunk, against 4 hot rows and slices of
+  // the other 44: the same tables once drained (the drain merges what the
+  // slices have not), up to rounding (a merge rounds local - base + shared).
+  const every = await trainOneWorker(text, (r) => ({ ...r, hot: r.output }));
+  const sliced = await trainOneWorker(text, (r) => ({ ...r, hot: 4 }));
+  assertEquals(sliced.rows.output, 48);
+  const largest = (a: Float32Array, b: Float32Array) =>
+    a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+  // A chunk's update of a row is of the order of 1e-3 to 1e-2 here; rounding, 1e-6.
+  assert(largest(sliced.input, every.input) < 1e-4, "input tables differ");
+  assert(largest(sliced.output, every.output) < 1e-4, "output tables differ");
+  // The tables moved from their start (the output rows start at zero).
+  assert(every.output.some((v) => v !== 0), "the output rows were trained");
 });

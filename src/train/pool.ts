@@ -37,6 +37,9 @@ export interface WorkerInit {
     lock: number;
     partTokens: number;
     perPart: LocalRows["perPart"];
+    /** Output rows merged after every chunk; the others in `coldSlices` slices. */
+    hot: number;
+    coldSlices: number;
   };
   params: { window: number; negative: number; lr: number; minLr: number; plannedWords: number };
   /** Decimal string of the worker's 64-bit RNG state. */
@@ -51,17 +54,39 @@ export interface WorkerJob {
   wordsBefore: number;
 }
 
+/** Sent before WorkerInit, while the main thread lays out the tables: the worker
+ *  maps in the pages of its local rows, the memory a worker touches first and
+ *  most of its start-up time (on this microVM a first touch costs 3.2 ms a MiB;
+ *  two workers took 0.10-0.13 s to start, 0.07-0.10 s of it mapping pages). */
+export interface WorkerPrefault {
+  memory: WebAssembly.Memory;
+  prefault: { block: number; bytes: number };
+}
+
 export interface WorkerReply {
   slot: number;
   seen: number;
   lossSum: number;
   lossCount: number;
+  /** The worker's times so far. */
+  times: ThreadTimes;
+}
+
+/** Where a training thread's time went, in seconds: starting (mapping its local
+ *  rows in, instantiating the kernel, copying the rows), training in the kernel,
+ *  merging its local rows (waiting for the lock included) and waiting for chunks
+ *  between the first and the last. */
+export interface ThreadTimes {
+  startSeconds: number;
+  kernelSeconds: number;
+  mergeSeconds: number;
+  idleSeconds: number;
 }
 
 /** A started worker. Errors are kept until a handler is set, so a worker started
  *  early (spawnWorkers) cannot fail unheard while the vocabulary is counted. */
 export interface WorkerHandle {
-  post(message: WorkerInit | WorkerJob): void;
+  post(message: WorkerPrefault | WorkerInit | WorkerJob): void;
   onMessage(handler: (message: WorkerReply | { ready: true } | { error: string }) => void): void;
   onError(handler: (error: Error) => void): void;
   terminate(): void;
@@ -77,8 +102,8 @@ function defaultWorkerUrl(): URL {
 
 /** Starts `count` training workers. The trainer starts them before it counts the
  *  vocabulary, so that they load (a runtime each) on the core the count leaves
- *  idle: two-thread runs on en-mixed took 0.11-0.23 s less; ThreadPool.start
- *  then gives them their tables. */
+ *  idle: two-thread runs on en-mixed took 0.11-0.23 s less; ThreadPool.prepare
+ *  and start then give them their memory and tables. */
 export async function spawnWorkers(
   count: number,
   url = defaultWorkerUrl(),
@@ -164,9 +189,20 @@ export const LOCAL_INPUT_WORDS = 1024;
  *  (3 runs each); every row merged once a chunk: 9.2-9.6%. */
 export const CBOW_LOCAL_OUTPUT_WORDS = 2048;
 
+/** Skip-gram's local output rows merged after every chunk: those of the most
+ *  frequent words. The rest are merged a slice at a time, one of
+ *  LOCAL_COLD_SLICES after each chunk, so a merge sweeps far fewer rows (with
+ *  every row merged after every chunk, merging took 0.17-0.22 s of each of two
+ *  workers' 6 s on en-mixed, dim 100, 25k words); all are merged when the pool
+ *  drains. A rarer word's row changes a few times a chunk, so it can wait. */
+export const LOCAL_HOT_OUTPUT_WORDS = 2048;
+export const LOCAL_COLD_SLICES = 4;
+
 /** What a worker keeps locally: output and input rows (the most frequent words'),
- *  and which of them it merges after every part of a chunk rather than once a
- *  chunk ("none": no parts). A worker adds at most 2 x 16 MiB + 2 x 2 MiB. */
+ *  which of them it merges after every part of a chunk rather than once a chunk
+ *  ("none": no parts), and how many output rows it merges after every chunk
+ *  (`hot`; the rest in LOCAL_COLD_SLICES slices). A worker adds at most
+ *  2 x 16 MiB + 2 x 2 MiB. */
 export function localRows(
   vocabSize: number,
   rowFloats: number,
@@ -180,23 +216,39 @@ export function localRows(
   });
   if (mode === MODE_CBOW) {
     const output = Math.min(vocabSize, CBOW_LOCAL_OUTPUT_WORDS, partRows);
-    return withBytes({ output, input: 0, perPart: "all" });
+    return withBytes({ output, input: 0, perPart: "all", hot: output });
   }
   const sharedNegatives = mode === MODE_SKIPGRAM_SHARED || mode === MODE_SESSION_SHARED;
+  const output = Math.min(vocabSize, Math.floor(LOCAL_OUTPUT_BYTES / rowBytes));
   return withBytes({
-    output: Math.min(vocabSize, Math.floor(LOCAL_OUTPUT_BYTES / rowBytes)),
+    output,
     input: sharedNegatives ? Math.min(vocabSize, LOCAL_INPUT_WORDS, partRows) : 0,
     perPart: sharedNegatives ? "input" : "none",
+    hot: Math.min(output, LOCAL_HOT_OUTPUT_WORDS),
   });
 }
 
+/** The slices (first row, rows) in which a worker merges its output rows
+ *  hot..words-1, one after each chunk, round and round: at most `slices`, none
+ *  empty, together each row once. */
+export function coldSlices(words: number, hot: number, slices: number): [number, number][] {
+  const size = Math.ceil((words - hot) / slices);
+  const out: [number, number][] = [];
+  for (let first = hot; first < words; first += size) {
+    out.push([first, Math.min(size, words - first)]);
+  }
+  return out;
+}
+
 /** A worker's local rows: how many output and input rows, which of them it
- *  merges after every part of a chunk ("none": a chunk is one part), and the
- *  bytes of their two copies (the rows and their base). */
+ *  merges after every part of a chunk ("none": a chunk is one part), how many
+ *  output rows after every chunk, and the bytes of their two copies (the rows
+ *  and their base). */
 export interface LocalRows {
   output: number;
   input: number;
   perPart: "none" | "input" | "all";
+  hot: number;
   bytes: number;
 }
 
@@ -207,83 +259,125 @@ export interface ChunkResult {
 }
 
 interface Slot {
-  worker: WorkerHandle;
+  worker: number;
   tokens: number;
 }
 
+/** A worker and what ThreadPool.prepare allocated for it. */
+interface PoolWorker {
+  handle: WorkerHandle;
+  scratch: number;
+  block: number;
+  ready: Promise<void>;
+}
+
+/** Training threads over one kernel memory, started in two steps so that the
+ *  workers get ready while the main thread lays out the tables: `prepare`
+ *  allocates each worker's memory (which must come before the tables' in the
+ *  arena) and has it map its local rows in; `start` gives them the tables. */
 export class ThreadPool {
+  #workers: PoolWorker[] = [];
   #slots: Slot[] = [];
   #free: number[] = [];
   #waiting: (() => void)[] = [];
   #pending = 0;
   #failure: Error | undefined;
+  #onResult: (r: ChunkResult) => void = () => {};
+  #lock = 0;
+  #times: ThreadTimes[] = [];
 
-  private constructor(
-    readonly kernel: Kernel,
-    readonly onResult: (r: ChunkResult) => void,
-  ) {}
+  private constructor(readonly kernel: Kernel, readonly rows: LocalRows) {}
 
-  /** Starts `threads` workers (or takes those `spawnWorkers` started); `init`
-   *  gives each its init message (minus the scratch and local rows, allocated
-   *  here). Resolves once every worker is ready. */
-  static async start(
+  /** Allocates, for `threads` workers (those `spawnWorkers` started, or new
+   *  ones), the merge lock and each worker's scratch, local rows and two token
+   *  buffers, and has each worker map its local rows in. */
+  static async prepare(
     kernel: Kernel,
     threads: number,
     chunkTokens: number,
-    init: (worker: number) => Omit<WorkerInit, "scratch" | "local">,
-    onResult: (r: ChunkResult) => void,
+    rows: LocalRows,
+    rowFloats: number,
     started?: WorkerHandle[],
   ): Promise<ThreadPool> {
-    const pool = new ThreadPool(kernel, onResult);
-    const first = init(0);
-    const { rowFloats, vocabSize } = first.tables;
-    const rows = localRows(vocabSize, rowFloats, first.mode);
-    const arena = kernel.arena;
-    const lock = arena.alloc(4, "the merge lock");
-    arena.i32(lock, 1)[0] = 0;
-    const ready: Promise<void>[] = [];
-    for (let w = 0; w < threads; w++) {
-      const scratch = arena.alloc(kernel.exports.scratchBytes(rowFloats), "worker scratch");
-      const block = arena.alloc(rows.bytes, "a worker's local rows");
-      const local = {
-        block,
-        words: rows.output,
-        inputWords: rows.input,
-        lock,
-        partTokens: LOCAL_PART_TOKENS,
-        perPart: rows.perPart,
-      };
-      const worker = started?.[w] ?? await spawn(defaultWorkerUrl());
-      for (let b = 0; b < 2; b++) {
-        const tokens = arena.alloc(chunkTokens * 4, "worker token buffer");
-        pool.#free.push(pool.#slots.length);
-        pool.#slots.push({ worker, tokens });
-      }
-      ready.push(
-        new Promise<void>((resolve, reject) => {
-          worker.onError((e) => {
-            pool.#fail(e);
-            reject(e);
-          });
-          worker.onMessage((m) => {
-            if ("ready" in m) resolve();
-            else if ("error" in m) {
-              const e = new Error(`training thread ${w + 1}: ${m.error}`);
-              pool.#fail(e);
-              reject(e);
-            } else pool.#finished(m);
-          });
-        }),
-      );
-      worker.post({ ...init(w), scratch, local });
-    }
+    const pool = new ThreadPool(kernel, rows);
+    pool.#lock = kernel.arena.alloc(4, "the merge lock");
+    kernel.arena.i32(pool.#lock, 1)[0] = 0;
     try {
-      await Promise.all(ready);
+      for (let w = 0; w < threads; w++) await pool.#add(w, chunkTokens, rowFloats, started?.[w]);
     } catch (e) {
       pool.close();
       throw e;
     }
     return pool;
+  }
+
+  /** prepare, for worker `w`: its memory, then its handle and its messages. */
+  async #add(
+    w: number,
+    chunkTokens: number,
+    rowFloats: number,
+    started: WorkerHandle | undefined,
+  ): Promise<void> {
+    const { kernel, rows } = this;
+    const arena = kernel.arena;
+    const scratch = arena.alloc(kernel.exports.scratchBytes(rowFloats), "worker scratch");
+    const block = arena.alloc(rows.bytes, "a worker's local rows");
+    const tokens = [0, 1].map(() => arena.alloc(chunkTokens * 4, "worker token buffer"));
+    const handle = started ?? await spawn(defaultWorkerUrl());
+    const ready = new Promise<void>((resolve, reject) => {
+      handle.onError((e) => {
+        this.#fail(e);
+        reject(e);
+      });
+      handle.onMessage((m) => {
+        if ("ready" in m) resolve();
+        else if ("error" in m) {
+          const e = new Error(`training thread ${w + 1}: ${m.error}`);
+          this.#fail(e);
+          reject(e);
+        } else this.#finished(m);
+      });
+    });
+    // Awaited by start; until then a failure must not count as unhandled.
+    ready.catch(() => {});
+    this.#workers.push({ handle, scratch, block, ready });
+    this.#times.push({ startSeconds: 0, kernelSeconds: 0, mergeSeconds: 0, idleSeconds: 0 });
+    for (const buffer of tokens) {
+      this.#free.push(this.#slots.length);
+      this.#slots.push({ worker: w, tokens: buffer });
+    }
+    if (rows.bytes > 0) {
+      handle.post({ memory: kernel.memory, prefault: { block, bytes: rows.bytes } });
+    }
+  }
+
+  /** Gives every worker its init message (`init`, plus the scratch and local rows
+   *  allocated by prepare). Resolves once every worker is ready. */
+  async start(
+    init: (worker: number) => Omit<WorkerInit, "scratch" | "local">,
+    onResult: (r: ChunkResult) => void,
+  ): Promise<void> {
+    this.#onResult = onResult;
+    const rows = this.rows;
+    this.#workers.forEach((worker, w) => {
+      const local = {
+        block: worker.block,
+        words: rows.output,
+        inputWords: rows.input,
+        lock: this.#lock,
+        partTokens: LOCAL_PART_TOKENS,
+        perPart: rows.perPart,
+        hot: rows.hot,
+        coldSlices: LOCAL_COLD_SLICES,
+      };
+      worker.handle.post({ ...init(w), scratch: worker.scratch, local });
+    });
+    await Promise.all(this.#workers.map((w) => w.ready));
+  }
+
+  /** Each worker's times so far (ThreadTimes), as of its last finished chunk. */
+  get times(): ThreadTimes[] {
+    return this.#times.map((t) => ({ ...t }));
   }
 
   #fail(e: Error): void {
@@ -294,7 +388,8 @@ export class ThreadPool {
   #finished(reply: WorkerReply): void {
     this.#pending--;
     this.#free.push(reply.slot);
-    this.onResult(reply);
+    this.#times[this.#slots[reply.slot].worker] = reply.times;
+    this.#onResult(reply);
     // Wake every waiter; each re-checks its own condition.
     for (const wake of this.#waiting.splice(0)) wake();
   }
@@ -309,19 +404,31 @@ export class ThreadPool {
     const slot = this.#slots[slotIndex];
     this.kernel.arena.u32(slot.tokens, ids.length).set(ids);
     this.#pending++;
-    slot.worker.post({ slot: slotIndex, tokens: slot.tokens, count: ids.length, wordsBefore });
+    this.#workers[slot.worker].handle.post({
+      slot: slotIndex,
+      tokens: slot.tokens,
+      count: ids.length,
+      wordsBefore,
+    });
   }
 
-  /** Waits until every chunk handed out has been trained. */
+  /** Waits until every chunk handed out has been trained, then merges what the
+   *  workers have not merged yet (the slices of their output rows still to come),
+   *  so the shared tables hold every update. */
   async drain(): Promise<void> {
     while (this.#pending > 0 && !this.#failure) {
       await new Promise<void>((resolve) => this.#waiting.push(resolve));
     }
     if (this.#failure) throw this.#failure;
+    // Every worker is idle and has merged its part-merged rows: no lock needed.
+    for (const worker of this.#workers) {
+      this.kernel.exports.mergeLocalBlock(worker.block, this.rows.output, this.rows.input);
+    }
   }
 
   close(): void {
-    for (const slot of this.#slots) slot.worker.terminate();
+    for (const worker of this.#workers) worker.handle.terminate();
+    this.#workers = [];
     this.#slots = [];
   }
 }

@@ -11,13 +11,20 @@ import {
   MODE_SKIPGRAM_SHARED,
 } from "../kernel/exports.ts";
 import { canShareMemory } from "../kernel/module.ts";
-import { type ChunkResult, spawnWorkers, ThreadPool, type WorkerHandle } from "./pool.ts";
+import {
+  type ChunkResult,
+  localRows,
+  spawnWorkers,
+  ThreadPool,
+  type ThreadTimes,
+  type WorkerHandle,
+} from "./pool.ts";
 import type { KernelVariant } from "../kernel/module.ts";
 import { buildVocab, type Vocab, type VocabStats } from "../vocab.ts";
 import { resolveConfig, type TrainConfig } from "./config.ts";
 import { type IdChunk, idChunks, remapChunks } from "./encode.ts";
 import { type ProgressListener, ProgressMeter } from "./progress.ts";
-import { layOut } from "./tables.ts";
+import { checkFits, layOut } from "./tables.ts";
 
 export interface TrainOptions {
   onProgress?: ProgressListener;
@@ -57,6 +64,8 @@ export interface TrainStats {
   seconds: number;
   wordsPerSecond: number;
   finalLoss: number;
+  /** On several threads, where each one's time went (not saved with a model). */
+  threads?: ThreadTimes[];
 }
 
 /** Everything needed to continue a run where it stopped: single-thread runs resume
@@ -123,8 +132,10 @@ export async function train(
     }
     options.onVocab?.(vocab, stats);
     const recorded = counter.recording(vocab);
-    const encoded = recorded ? remapChunks(recorded, config.chunkTokens) : undefined;
-    return await trainWithVocab(corpus, vocab, config, options, undefined, encoded, started);
+    // Encoded once the training threads have their memory to map in (they do that
+    // meanwhile, on the core this leaves idle).
+    const encode = recorded ? () => remapChunks(recorded, config.chunkTokens) : undefined;
+    return await trainWithVocab(corpus, vocab, config, options, undefined, encode, started);
   } finally {
     // Training has closed them, unless it failed before it could take them.
     for (const worker of started ?? []) worker.terminate();
@@ -163,8 +174,9 @@ export async function trainWithVocab(
   config: TrainConfig,
   options: TrainOptions = {},
   initial?: { input: Float32Array; output: Float32Array },
-  /** The corpus already encoded for this vocabulary (then it is not read again). */
-  encoded?: IdChunk[],
+  /** The corpus already encoded for this vocabulary (then it is not read again),
+   *  or a function that encodes it, called once the kernel is set up. */
+  encoded?: IdChunk[] | (() => IdChunk[]),
   /** Training workers already started (by train, while it counted). */
   started?: WorkerHandle[],
 ): Promise<TrainedModel> {
@@ -179,9 +191,54 @@ export async function trainWithVocab(
   const resume = options.resume;
   if (resume) checkResume(resume, vocab, config);
   const kernel = await Kernel.create({ variant: options.kernel, shared: threads > 1 });
+  const mode = kernelMode(config);
+  const rowFloats = Kernel.rowFloats(config.dim);
+  checkFits(vocab.size, config.dim, config.chunkTokens, threads, mode);
+  // The workers' memory comes first, so that they map it in while the tables are
+  // laid out and the corpus encoded.
+  const pool = threads > 1
+    ? await ThreadPool.prepare(
+      kernel,
+      threads,
+      config.chunkTokens,
+      localRows(vocab.size, rowFloats, mode),
+      rowFloats,
+      started,
+    )
+    : undefined;
+  try {
+    return await trainPrepared(
+      corpus,
+      vocab,
+      config,
+      options,
+      kernel,
+      pool,
+      threads,
+      resume ?? initial,
+      typeof encoded === "function" ? encoded() : encoded,
+    );
+  } finally {
+    pool?.close();
+  }
+}
+
+/** trainWithVocab, once the kernel and the pool (for several threads) exist. */
+async function trainPrepared(
+  corpus: Corpus,
+  vocab: Vocab,
+  config: TrainConfig,
+  options: TrainOptions,
+  kernel: Kernel,
+  pool: ThreadPool | undefined,
+  threads: number,
+  initial: { input: Float32Array; output: Float32Array } | undefined,
+  encoded: IdChunk[] | undefined,
+): Promise<TrainedModel> {
   const k = kernel.exports;
   const mode = kernelMode(config);
-  const layout = layOut(kernel, vocab, config, resume ?? initial, { threads, mode });
+  const resume = options.resume;
+  const layout = layOut(kernel, vocab, config, initial, { threads, mode });
   const planned = config.epochs * vocab.totalCount;
   const params = {
     window: config.window,
@@ -207,32 +264,26 @@ export async function trainWithVocab(
   };
   // One thread: the kernel runs here, synchronously, and the run is reproducible.
   // Several: a pool of workers over the shared memory (Hogwild, not reproducible).
-  const pool = threads > 1
-    ? await ThreadPool.start(
-      kernel,
-      threads,
-      config.chunkTokens,
-      (w) => ({
-        module: kernel.module,
-        memory: kernel.memory,
-        tables: {
-          input: layout.input,
-          output: layout.output,
-          alias: layout.alias,
-          keep: layout.keep,
-          vocabSize: vocab.size,
-          rowFloats: Kernel.rowFloats(config.dim),
-        },
-        params,
-        // Each worker has its own stream, derived from the seed and its index.
-        seed: BigInt.asUintN(64, BigInt(config.seed) + BigInt(w + 1) * 0x9E3779B97F4A7C15n)
-          .toString(),
-        mode,
-      }),
-      collect,
-      started,
-    )
-    : undefined;
+  await pool?.start(
+    (w) => ({
+      module: kernel.module,
+      memory: kernel.memory,
+      tables: {
+        input: layout.input,
+        output: layout.output,
+        alias: layout.alias,
+        keep: layout.keep,
+        vocabSize: vocab.size,
+        rowFloats: Kernel.rowFloats(config.dim),
+      },
+      params,
+      // Each worker has its own stream, derived from the seed and its index.
+      seed: BigInt.asUintN(64, BigInt(config.seed) + BigInt(w + 1) * 0x9E3779B97F4A7C15n)
+        .toString(),
+      mode,
+    }),
+    collect,
+  );
   const cacheLimit = options.cacheTokens ?? DEFAULT_CACHE_TOKENS;
   // Encoded chunks of the first full pass, replayed by later epochs if small enough.
   let cache: IdChunk[] | undefined = encoded ?? [];
@@ -262,68 +313,64 @@ export async function trainWithVocab(
     await options.onCheckpoint?.(snapshot);
     return snapshot;
   };
-  try {
-    for (let epoch = resume?.epoch ?? 1; epoch <= config.epochs; epoch++) {
-      const replay = cacheComplete && cache !== undefined;
-      const chunks: AsyncIterable<IdChunk> | Iterable<IdChunk> = replay
-        ? cache!
-        : idChunks(corpus, vocab, config.chunkTokens);
-      let index = 0;
-      const skip = resume && epoch === resume.epoch ? resume.chunk : 0;
-      for await (const chunk of chunks) {
-        if (!replay && cache) {
-          cachedTokens += chunk.ids.length;
-          if (cachedTokens <= cacheLimit) cache.push(chunk);
-          else cache = undefined;
-        }
-        // Resuming: the chunks trained before the checkpoint are read, not trained.
-        if (index++ < skip) continue;
-        if (options.signal?.aborted) {
-          throw new TrainingInterrupted(
-            options.onCheckpoint ? await checkpoint(epoch, index - 1) : undefined,
-          );
-        }
-        if (pool) await pool.run(chunk.ids, wordsDone);
-        else {
-          kernel.arena.u32(layout.tokens, chunk.ids.length).set(chunk.ids);
-          k.trainChunk(mode, layout.tokens, chunk.ids.length, wordsDone);
-          collect({ seen: chunk.words, lossSum: k.lossTotal(), lossCount: k.lossCount() });
-          k.resetLoss();
-        }
-        wordsDone += chunk.words;
-        wordsHanded += chunk.words;
-        meter.tokens += chunk.tokens;
-        if (diverged) throw new TrainingDiverged(epoch, config.lr);
-        meter.maybeReport(
-          epoch,
-          config.epochs,
-          Math.min(1, wordsDone / planned),
-          k.lrAt(wordsDone),
-        );
-        const every = options.checkpointSeconds;
-        if (every && options.onCheckpoint && performance.now() - lastCheckpoint >= every * 1000) {
-          await checkpoint(epoch, index);
-        }
-        // Let signals and timers in every 50 ms (a chunk takes tens of milliseconds).
-        if (performance.now() - lastYield >= 50) {
-          await new Promise((resolve) => setTimeout(resolve, 0));
-          lastYield = performance.now();
-        }
+  for (let epoch = resume?.epoch ?? 1; epoch <= config.epochs; epoch++) {
+    const replay = cacheComplete && cache !== undefined;
+    const chunks: AsyncIterable<IdChunk> | Iterable<IdChunk> = replay
+      ? cache!
+      : idChunks(corpus, vocab, config.chunkTokens);
+    let index = 0;
+    const skip = resume && epoch === resume.epoch ? resume.chunk : 0;
+    for await (const chunk of chunks) {
+      if (!replay && cache) {
+        cachedTokens += chunk.ids.length;
+        if (cachedTokens <= cacheLimit) cache.push(chunk);
+        else cache = undefined;
       }
-      if (!replay && cache) cacheComplete = true;
-      if (epoch < config.epochs && options.onCheckpoint) await checkpoint(epoch + 1, 0);
-      await new Promise((resolve) => setTimeout(resolve, 0));
-    }
-    await pool?.drain();
-    if (diverged) throw new TrainingDiverged(config.epochs, config.lr);
-    if (wordsConsumed !== wordsHanded) {
-      throw new Error(
-        `negsamp internal error: the kernel trained ${wordsConsumed} of the ${wordsHanded} ` +
-          `words handed to it`,
+      // Resuming: the chunks trained before the checkpoint are read, not trained.
+      if (index++ < skip) continue;
+      if (options.signal?.aborted) {
+        throw new TrainingInterrupted(
+          options.onCheckpoint ? await checkpoint(epoch, index - 1) : undefined,
+        );
+      }
+      if (pool) await pool.run(chunk.ids, wordsDone);
+      else {
+        kernel.arena.u32(layout.tokens, chunk.ids.length).set(chunk.ids);
+        k.trainChunk(mode, layout.tokens, chunk.ids.length, wordsDone);
+        collect({ seen: chunk.words, lossSum: k.lossTotal(), lossCount: k.lossCount() });
+        k.resetLoss();
+      }
+      wordsDone += chunk.words;
+      wordsHanded += chunk.words;
+      meter.tokens += chunk.tokens;
+      if (diverged) throw new TrainingDiverged(epoch, config.lr);
+      meter.maybeReport(
+        epoch,
+        config.epochs,
+        Math.min(1, wordsDone / planned),
+        k.lrAt(wordsDone),
       );
+      const every = options.checkpointSeconds;
+      if (every && options.onCheckpoint && performance.now() - lastCheckpoint >= every * 1000) {
+        await checkpoint(epoch, index);
+      }
+      // Let signals and timers in every 50 ms (a chunk takes tens of milliseconds).
+      if (performance.now() - lastYield >= 50) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        lastYield = performance.now();
+      }
     }
-  } finally {
-    pool?.close();
+    if (!replay && cache) cacheComplete = true;
+    if (epoch < config.epochs && options.onCheckpoint) await checkpoint(epoch + 1, 0);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  await pool?.drain();
+  if (diverged) throw new TrainingDiverged(config.epochs, config.lr);
+  if (wordsConsumed !== wordsHanded) {
+    throw new Error(
+      `negsamp internal error: the kernel trained ${wordsConsumed} of the ${wordsHanded} ` +
+        `words handed to it`,
+    );
   }
   meter.maybeReport(config.epochs, config.epochs, 1, k.lrAt(wordsDone), true);
   const seconds = meter.elapsedSeconds;
@@ -337,6 +384,7 @@ export async function trainWithVocab(
       seconds,
       wordsPerSecond: meter.tokens / seconds,
       finalLoss: lastLoss,
+      ...(pool ? { threads: pool.times } : {}),
     },
   };
 }

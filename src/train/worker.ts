@@ -3,12 +3,18 @@
 // stream, then trains whatever chunk the main thread writes into one of its
 // buffers. Runs as a Web Worker (Deno, browsers) or a Node worker_thread.
 import type { KernelExports } from "../kernel/exports.ts";
-import type { WorkerInit, WorkerJob, WorkerReply } from "./pool.ts";
+import {
+  coldSlices,
+  type WorkerInit,
+  type WorkerJob,
+  type WorkerPrefault,
+  type WorkerReply,
+} from "./pool.ts";
 import { importNode } from "../runtime/node.ts";
 
 interface Port {
   post(message: WorkerReply | { ready: true } | { error: string }): void;
-  listen(handler: (message: WorkerInit | WorkerJob) => void): void;
+  listen(handler: (message: WorkerPrefault | WorkerInit | WorkerJob) => void): void;
 }
 
 async function parentPort(): Promise<Port> {
@@ -38,39 +44,80 @@ let mergeLock: Int32Array | undefined;
  *  follows each part but the last (src/train/pool.ts localRows). */
 let partTokens = 0;
 let mergePart: (k: KernelExports) => void = (k) => k.mergeLocalInputRows();
+/** The merge after a chunk: every local row (CBOW), or the input rows, the hot
+ *  output rows and the next slice of the others (src/train/pool.ts localRows). */
+let mergeChunk: (k: KernelExports) => void = (k) => k.mergeLocalRows();
+/** Where this thread's time went, in milliseconds (reported as ThreadTimes). */
+const times = { start: 0, kernel: 0, merge: 0, idle: 0 };
+/** When the last chunk ended (0: none yet), to time the waits between chunks. */
+let lastChunkEnd = 0;
 
 /** Runs `merge` (a kernel merge of local rows into the shared tables,
  *  assembly/local_rows.ts) holding the lock, so two merges never interleave. */
 function locked(lock: Int32Array, merge: () => void): void {
+  const t0 = performance.now();
   while (Atomics.compareExchange(lock, 0, 0, 1) !== 0) Atomics.wait(lock, 0, 1);
   try {
     merge();
   } finally {
     Atomics.store(lock, 0, 0);
     Atomics.notify(lock, 0, 1);
+    times.merge += performance.now() - t0;
   }
+}
+
+/** A merge after each chunk of the input rows, output rows 0..hot-1 and the next
+ *  of the slices of the others (src/train/pool.ts coldSlices). */
+function mergeBySlices(words: number, hot: number, slices: number): (k: KernelExports) => void {
+  const cold = coldSlices(words, hot, slices);
+  let next = 0;
+  return (k) => {
+    k.mergeLocalInputRows();
+    k.mergeLocalOutputRows(0, hot);
+    const [first, rows] = cold[next];
+    k.mergeLocalOutputRows(first, rows);
+    next = (next + 1) % cold.length;
+  };
+}
+
+/** The kernel's trainChunk, timed. */
+function kernelChunk(k: KernelExports, tokens: number, count: number, wordsBefore: number): number {
+  const t0 = performance.now();
+  const seen = k.trainChunk(mode, tokens, count, wordsBefore);
+  times.kernel += performance.now() - t0;
+  return seen;
 }
 
 /** Trains a chunk; with local rows, in parts of at least partTokens tokens,
  *  merging some local rows (mergePart) after each part and every local row at the
  *  end. Returns the words consumed. */
 function trainChunk(k: KernelExports, job: WorkerJob): number {
-  if (!mergeLock) return k.trainChunk(mode, job.tokens, job.count, job.wordsBefore);
+  if (!mergeLock) return kernelChunk(k, job.tokens, job.count, job.wordsBefore);
   const lock = mergeLock;
   let seen = 0;
   for (let at = 0; at < job.count;) {
     const end = partTokens > 0 ? k.partEnd(job.tokens, at, job.count, partTokens) : job.count;
-    seen += k.trainChunk(mode, job.tokens + 4 * at, end - at, job.wordsBefore + seen);
+    seen += kernelChunk(k, job.tokens + 4 * at, end - at, job.wordsBefore + seen);
     at = end;
     if (at < job.count) locked(lock, () => mergePart(k));
   }
-  locked(lock, () => k.mergeLocalRows());
+  locked(lock, () => mergeChunk(k));
   return seen;
 }
 
 port.listen((message) => {
   try {
+    if ("prefault" in message) {
+      // Writing one word a page maps the pages in (src/train/pool.ts prefault).
+      const t0 = performance.now();
+      const { block, bytes } = message.prefault;
+      const words = new Int32Array(message.memory.buffer, block, bytes >> 2);
+      for (let i = 0; i < words.length; i += 1024) words[i] = 0;
+      times.start += performance.now() - t0;
+      return;
+    }
     if ("module" in message) {
+      const t0 = performance.now();
       // Instantiation re-applies the module's data segments (libm's constant tables,
       // below heapBase) to the shared memory: the same bytes, so nothing changes.
       const instance = new WebAssembly.Instance(message.module, {
@@ -89,19 +136,32 @@ port.listen((message) => {
         mergeLock = new Int32Array(message.memory.buffer, local.lock, 1);
         if (local.perPart !== "none") partTokens = local.partTokens;
         if (local.perPart === "all") mergePart = (k) => k.mergeLocalRows();
+        if (local.hot < local.words) {
+          mergeChunk = mergeBySlices(local.words, local.hot, local.coldSlices);
+        }
       }
       mode = message.mode;
       kernel = k;
+      times.start += performance.now() - t0;
       port.post({ ready: true });
       return;
     }
     const k = kernel!;
+    const t0 = performance.now();
+    if (lastChunkEnd > 0) times.idle += t0 - lastChunkEnd;
     const seen = trainChunk(k, message);
+    lastChunkEnd = performance.now();
     const reply: WorkerReply = {
       slot: message.slot,
       seen,
       lossSum: k.lossTotal(),
       lossCount: k.lossCount(),
+      times: {
+        startSeconds: times.start / 1000,
+        kernelSeconds: times.kernel / 1000,
+        mergeSeconds: times.merge / 1000,
+        idleSeconds: times.idle / 1000,
+      },
     };
     k.resetLoss();
     port.post(reply);
