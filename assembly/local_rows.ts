@@ -15,7 +15,9 @@
 // no update is lost; a thread sees the other's changes to these rows at its next
 // merge. Skip-gram's few local input rows go stale soonest (a frequent context
 // word is updated by both threads many times a chunk), so threads merge them
-// after every part of a chunk, the output rows after the chunk; CBOW keeps only
+// after every part of a chunk, the output rows after the chunk (the rarer words'
+// a slice at a time: mergeLocalOutputRows; whatever is left, the host merges with
+// mergeLocalBlock when the threads are idle); CBOW keeps only
 // its most frequent output rows local and merges them after every part. How many
 // rows of each, and how often: src/train/pool.ts localRows. CBOW and the bag
 // modes read input rows straight from inputTable, so they must not be given

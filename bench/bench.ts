@@ -6,6 +6,7 @@
 // scored by the same code (bench/eval_vec.ts: negsamp's evaluator). Run with --help for flags.
 import type { KernelVariant } from "../src/kernel/module.ts";
 import type { ModelKind } from "../src/train/config.ts";
+import type { ThreadTimes } from "../src/train/pool.ts";
 import {
   parseChoices,
   type ParsedFlags,
@@ -462,6 +463,7 @@ async function trainOnce(
         finalLoss: out.finalLoss,
         vocabSize: out.vocabSize,
         rssAfterTrainMB: out.rssAfterTrainMB,
+        threadTimes: out.threadTimes,
       },
     };
   }
@@ -855,6 +857,46 @@ function scalingTable(rows: Row[], records: RunRecord[]): string | undefined {
   ].join("\n");
 }
 
+/** Where our multi-thread trainings' time went (train()'s stats.threads): seconds per
+ *  worker, mean over its runs and workers, beside the mean training alone of the
+ *  one-thread row of the same shape. */
+function threadTimesTable(records: RunRecord[]): string | undefined {
+  const groups = new Map<string, { setting: Setting; variant: Variant; times: ThreadTimes[] }>();
+  for (const r of records) {
+    const times = r.details?.threadTimes as ThreadTimes[] | undefined;
+    if (!r.ok || r.variant.tool !== "ours" || !times) continue;
+    const key = `${shapeKey(r.setting)} ${r.setting.threads} ${r.variant.label}`;
+    const group = groups.get(key) ?? { setting: r.setting, variant: r.variant, times: [] };
+    group.times.push(...times);
+    groups.set(key, group);
+  }
+  if (groups.size === 0) return undefined;
+  const lines = [...groups.values()].map(({ setting, variant, times }) => {
+    const mean = (f: (t: ThreadTimes) => number) =>
+      (times.reduce((sum, t) => sum + f(t), 0) / times.length).toFixed(2);
+    const ones = records.filter((r) =>
+      r.ok && r.setting.threads === 1 && r.variant.tool === "ours" &&
+      r.variant.label === variant.label && shapeKey(r.setting) === shapeKey(setting) &&
+      r.loopSeconds !== undefined
+    );
+    const one = ones.length > 0
+      ? (ones.reduce((sum, r) => sum + r.loopSeconds!, 0) / ones.length).toFixed(2)
+      : "–";
+    return `| ${shapeKey(setting)} | ${setting.threads} | ${variant.label} | ` +
+      `${mean((t) => t.startSeconds)} | ${mean((t) => t.kernelSeconds)} | ` +
+      `${mean((t) => t.mergeSeconds)} | ${mean((t) => t.idleSeconds)} | ${one} |`;
+  });
+  return [
+    "Where our threads' time went (seconds per thread, mean; train()'s stats.threads): " +
+    "starting, in the kernel, merging local rows, waiting for chunks; beside one thread's " +
+    "training alone.",
+    "",
+    "| setting | threads | variant | start | kernel | merge | idle | one thread, training |",
+    "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |",
+    ...lines,
+  ].join("\n");
+}
+
 const DEFINITIONS = [
   "words/s = epochs × corpus tokens (whitespace-separated, counted once by the bench) / timed " +
   "seconds, for every tool.",
@@ -863,7 +905,8 @@ const DEFINITIONS = [
   "Word2Vec(...), build_vocab(corpus_file=...) and train(corpus_file=...) calls (vocabulary " +
   "pass + training; interpreter start-up, imports and saving not timed); fastText = the wall time of the whole fasttext process, nothing " +
   "subtracted (it includes its vocabulary pass, start-up, and writing its .bin and .vec).",
-  "Training alone (the scaling table): ours = the epochs' loop, from the workers' start-up to " +
+  "Training alone (the scaling table): ours = the epochs' loop, from the workers' start-up " +
+  "(instantiating the kernel; they map their memory in during the set-up before it) to " +
   "the last chunk (train()'s own stats.seconds); gensim = its train() call, timed apart from " +
   "build_vocab. The vocabulary pass runs on one thread in both. Paired runs: each repeat " +
   "runs the one-thread and multi-thread trainings of a shape one after the other, and each " +
@@ -1154,6 +1197,11 @@ async function main(): Promise<void> {
     if (scaling) {
       out.push("");
       out.push(scaling);
+    }
+    const threadTimes = threadTimesTable(records);
+    if (threadTimes) {
+      out.push("");
+      out.push(threadTimes);
     }
     out.push("");
     for (const d of DEFINITIONS) out.push(`- ${d}`);

@@ -3,8 +3,9 @@
 // without locks (sparse updates rarely collide; word2vec, gensim and fastText
 // all train this way). The exception, for skip-gram and item2vec, is the output
 // and input rows of the most frequent words, which nearly every window hits: each
-// worker trains its own copy of those and merges it into the shared tables after
-// every chunk (the input rows after every part of a chunk), under a lock
+// worker trains its own copy of those and merges it into the shared tables under a
+// lock: the input rows after every part of a chunk, the output rows after every
+// chunk (the rarer ones a slice at a time), and what is left when the pool drains
 // (assembly/local_rows.ts says why; localRows says how many, and CBOW's). The main
 // thread reads the corpus and writes chunks of ids into per-worker buffers in
 // shared memory (two per worker, so one can be filled while the other trains);
@@ -54,15 +55,6 @@ export interface WorkerJob {
   wordsBefore: number;
 }
 
-/** Sent before WorkerInit, while the main thread lays out the tables: the worker
- *  maps in the pages of its local rows, the memory a worker touches first and
- *  most of its start-up time (on this microVM a first touch costs 3.2 ms a MiB;
- *  two workers took 0.10-0.13 s to start, 0.07-0.10 s of it mapping pages). */
-export interface WorkerPrefault {
-  memory: WebAssembly.Memory;
-  prefault: { block: number; bytes: number };
-}
-
 export interface WorkerReply {
   slot: number;
   seen: number;
@@ -72,8 +64,8 @@ export interface WorkerReply {
   times: ThreadTimes;
 }
 
-/** Where a training thread's time went, in seconds: starting (mapping its local
- *  rows in, instantiating the kernel, copying the rows), training in the kernel,
+/** Where a training thread's time went, in seconds: starting (instantiating the
+ *  kernel, copying its local rows in), training in the kernel,
  *  merging its local rows (waiting for the lock included) and waiting for chunks
  *  between the first and the last. */
 export interface ThreadTimes {
@@ -86,7 +78,7 @@ export interface ThreadTimes {
 /** A started worker. Errors are kept until a handler is set, so a worker started
  *  early (spawnWorkers) cannot fail unheard while the vocabulary is counted. */
 export interface WorkerHandle {
-  post(message: WorkerPrefault | WorkerInit | WorkerJob): void;
+  post(message: WorkerInit | WorkerJob): void;
   onMessage(handler: (message: WorkerReply | { ready: true } | { error: string }) => void): void;
   onError(handler: (error: Error) => void): void;
   terminate(): void;
@@ -271,10 +263,8 @@ interface PoolWorker {
   ready: Promise<void>;
 }
 
-/** Training threads over one kernel memory, started in two steps so that the
- *  workers get ready while the main thread lays out the tables: `prepare`
- *  allocates each worker's memory (which must come before the tables' in the
- *  arena) and has it map its local rows in; `start` gives them the tables. */
+/** Training threads over one kernel memory: `prepare` allocates each worker's
+ *  memory (for the local rows it is given), `start` hands out the tables. */
 export class ThreadPool {
   #workers: PoolWorker[] = [];
   #slots: Slot[] = [];
@@ -290,7 +280,7 @@ export class ThreadPool {
 
   /** Allocates, for `threads` workers (those `spawnWorkers` started, or new
    *  ones), the merge lock and each worker's scratch, local rows and two token
-   *  buffers, and has each worker map its local rows in. */
+   *  buffers. */
   static async prepare(
     kernel: Kernel,
     threads: number,
@@ -346,13 +336,11 @@ export class ThreadPool {
       this.#free.push(this.#slots.length);
       this.#slots.push({ worker: w, tokens: buffer });
     }
-    if (rows.bytes > 0) {
-      handle.post({ memory: kernel.memory, prefault: { block, bytes: rows.bytes } });
-    }
   }
 
   /** Gives every worker its init message (`init`, plus the scratch and local rows
-   *  allocated by prepare). Resolves once every worker is ready. */
+   *  allocated by prepare). Resolves once every worker is ready; closes the pool
+   *  if one fails. */
   async start(
     init: (worker: number) => Omit<WorkerInit, "scratch" | "local">,
     onResult: (r: ChunkResult) => void,
@@ -372,7 +360,12 @@ export class ThreadPool {
       };
       worker.handle.post({ ...init(w), scratch: worker.scratch, local });
     });
-    await Promise.all(this.#workers.map((w) => w.ready));
+    try {
+      await Promise.all(this.#workers.map((w) => w.ready));
+    } catch (e) {
+      this.close();
+      throw e;
+    }
   }
 
   /** Each worker's times so far (ThreadTimes), as of its last finished chunk. */

@@ -24,7 +24,7 @@ import { buildVocab, type Vocab, type VocabStats } from "../vocab.ts";
 import { resolveConfig, type TrainConfig } from "./config.ts";
 import { type IdChunk, idChunks, remapChunks } from "./encode.ts";
 import { type ProgressListener, ProgressMeter } from "./progress.ts";
-import { checkFits, layOut } from "./tables.ts";
+import { layOut } from "./tables.ts";
 
 export interface TrainOptions {
   onProgress?: ProgressListener;
@@ -132,10 +132,8 @@ export async function train(
     }
     options.onVocab?.(vocab, stats);
     const recorded = counter.recording(vocab);
-    // Encoded once the training threads have their memory to map in (they do that
-    // meanwhile, on the core this leaves idle).
-    const encode = recorded ? () => remapChunks(recorded, config.chunkTokens) : undefined;
-    return await trainWithVocab(corpus, vocab, config, options, undefined, encode, started);
+    const encoded = recorded ? remapChunks(recorded, config.chunkTokens) : undefined;
+    return await trainWithVocab(corpus, vocab, config, options, undefined, encoded, started);
   } finally {
     // Training has closed them, unless it failed before it could take them.
     for (const worker of started ?? []) worker.terminate();
@@ -174,9 +172,8 @@ export async function trainWithVocab(
   config: TrainConfig,
   options: TrainOptions = {},
   initial?: { input: Float32Array; output: Float32Array },
-  /** The corpus already encoded for this vocabulary (then it is not read again),
-   *  or a function that encodes it, called once the kernel is set up. */
-  encoded?: IdChunk[] | (() => IdChunk[]),
+  /** The corpus already encoded for this vocabulary (then it is not read again). */
+  encoded?: IdChunk[],
   /** Training workers already started (by train, while it counted). */
   started?: WorkerHandle[],
 ): Promise<TrainedModel> {
@@ -191,54 +188,9 @@ export async function trainWithVocab(
   const resume = options.resume;
   if (resume) checkResume(resume, vocab, config);
   const kernel = await Kernel.create({ variant: options.kernel, shared: threads > 1 });
-  const mode = kernelMode(config);
-  const rowFloats = Kernel.rowFloats(config.dim);
-  checkFits(vocab.size, config.dim, config.chunkTokens, threads, mode);
-  // The workers' memory comes first, so that they map it in while the tables are
-  // laid out and the corpus encoded.
-  const pool = threads > 1
-    ? await ThreadPool.prepare(
-      kernel,
-      threads,
-      config.chunkTokens,
-      localRows(vocab.size, rowFloats, mode),
-      rowFloats,
-      started,
-    )
-    : undefined;
-  try {
-    return await trainPrepared(
-      corpus,
-      vocab,
-      config,
-      options,
-      kernel,
-      pool,
-      threads,
-      resume ?? initial,
-      typeof encoded === "function" ? encoded() : encoded,
-    );
-  } finally {
-    pool?.close();
-  }
-}
-
-/** trainWithVocab, once the kernel and the pool (for several threads) exist. */
-async function trainPrepared(
-  corpus: Corpus,
-  vocab: Vocab,
-  config: TrainConfig,
-  options: TrainOptions,
-  kernel: Kernel,
-  pool: ThreadPool | undefined,
-  threads: number,
-  initial: { input: Float32Array; output: Float32Array } | undefined,
-  encoded: IdChunk[] | undefined,
-): Promise<TrainedModel> {
   const k = kernel.exports;
   const mode = kernelMode(config);
-  const resume = options.resume;
-  const layout = layOut(kernel, vocab, config, initial, { threads, mode });
+  const layout = layOut(kernel, vocab, config, resume ?? initial, { threads, mode });
   const planned = config.epochs * vocab.totalCount;
   const params = {
     window: config.window,
@@ -264,6 +216,17 @@ async function trainPrepared(
   };
   // One thread: the kernel runs here, synchronously, and the run is reproducible.
   // Several: a pool of workers over the shared memory (Hogwild, not reproducible).
+  const rowFloats = Kernel.rowFloats(config.dim);
+  const pool = threads > 1
+    ? await ThreadPool.prepare(
+      kernel,
+      threads,
+      config.chunkTokens,
+      localRows(vocab.size, rowFloats, mode),
+      rowFloats,
+      started,
+    )
+    : undefined;
   await pool?.start(
     (w) => ({
       module: kernel.module,
@@ -274,7 +237,7 @@ async function trainPrepared(
         alias: layout.alias,
         keep: layout.keep,
         vocabSize: vocab.size,
-        rowFloats: Kernel.rowFloats(config.dim),
+        rowFloats,
       },
       params,
       // Each worker has its own stream, derived from the seed and its index.
@@ -313,64 +276,68 @@ async function trainPrepared(
     await options.onCheckpoint?.(snapshot);
     return snapshot;
   };
-  for (let epoch = resume?.epoch ?? 1; epoch <= config.epochs; epoch++) {
-    const replay = cacheComplete && cache !== undefined;
-    const chunks: AsyncIterable<IdChunk> | Iterable<IdChunk> = replay
-      ? cache!
-      : idChunks(corpus, vocab, config.chunkTokens);
-    let index = 0;
-    const skip = resume && epoch === resume.epoch ? resume.chunk : 0;
-    for await (const chunk of chunks) {
-      if (!replay && cache) {
-        cachedTokens += chunk.ids.length;
-        if (cachedTokens <= cacheLimit) cache.push(chunk);
-        else cache = undefined;
-      }
-      // Resuming: the chunks trained before the checkpoint are read, not trained.
-      if (index++ < skip) continue;
-      if (options.signal?.aborted) {
-        throw new TrainingInterrupted(
-          options.onCheckpoint ? await checkpoint(epoch, index - 1) : undefined,
+  try {
+    for (let epoch = resume?.epoch ?? 1; epoch <= config.epochs; epoch++) {
+      const replay = cacheComplete && cache !== undefined;
+      const chunks: AsyncIterable<IdChunk> | Iterable<IdChunk> = replay
+        ? cache!
+        : idChunks(corpus, vocab, config.chunkTokens);
+      let index = 0;
+      const skip = resume && epoch === resume.epoch ? resume.chunk : 0;
+      for await (const chunk of chunks) {
+        if (!replay && cache) {
+          cachedTokens += chunk.ids.length;
+          if (cachedTokens <= cacheLimit) cache.push(chunk);
+          else cache = undefined;
+        }
+        // Resuming: the chunks trained before the checkpoint are read, not trained.
+        if (index++ < skip) continue;
+        if (options.signal?.aborted) {
+          throw new TrainingInterrupted(
+            options.onCheckpoint ? await checkpoint(epoch, index - 1) : undefined,
+          );
+        }
+        if (pool) await pool.run(chunk.ids, wordsDone);
+        else {
+          kernel.arena.u32(layout.tokens, chunk.ids.length).set(chunk.ids);
+          k.trainChunk(mode, layout.tokens, chunk.ids.length, wordsDone);
+          collect({ seen: chunk.words, lossSum: k.lossTotal(), lossCount: k.lossCount() });
+          k.resetLoss();
+        }
+        wordsDone += chunk.words;
+        wordsHanded += chunk.words;
+        meter.tokens += chunk.tokens;
+        if (diverged) throw new TrainingDiverged(epoch, config.lr);
+        meter.maybeReport(
+          epoch,
+          config.epochs,
+          Math.min(1, wordsDone / planned),
+          k.lrAt(wordsDone),
         );
+        const every = options.checkpointSeconds;
+        if (every && options.onCheckpoint && performance.now() - lastCheckpoint >= every * 1000) {
+          await checkpoint(epoch, index);
+        }
+        // Let signals and timers in every 50 ms (a chunk takes tens of milliseconds).
+        if (performance.now() - lastYield >= 50) {
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          lastYield = performance.now();
+        }
       }
-      if (pool) await pool.run(chunk.ids, wordsDone);
-      else {
-        kernel.arena.u32(layout.tokens, chunk.ids.length).set(chunk.ids);
-        k.trainChunk(mode, layout.tokens, chunk.ids.length, wordsDone);
-        collect({ seen: chunk.words, lossSum: k.lossTotal(), lossCount: k.lossCount() });
-        k.resetLoss();
-      }
-      wordsDone += chunk.words;
-      wordsHanded += chunk.words;
-      meter.tokens += chunk.tokens;
-      if (diverged) throw new TrainingDiverged(epoch, config.lr);
-      meter.maybeReport(
-        epoch,
-        config.epochs,
-        Math.min(1, wordsDone / planned),
-        k.lrAt(wordsDone),
-      );
-      const every = options.checkpointSeconds;
-      if (every && options.onCheckpoint && performance.now() - lastCheckpoint >= every * 1000) {
-        await checkpoint(epoch, index);
-      }
-      // Let signals and timers in every 50 ms (a chunk takes tens of milliseconds).
-      if (performance.now() - lastYield >= 50) {
-        await new Promise((resolve) => setTimeout(resolve, 0));
-        lastYield = performance.now();
-      }
+      if (!replay && cache) cacheComplete = true;
+      if (epoch < config.epochs && options.onCheckpoint) await checkpoint(epoch + 1, 0);
+      await new Promise((resolve) => setTimeout(resolve, 0));
     }
-    if (!replay && cache) cacheComplete = true;
-    if (epoch < config.epochs && options.onCheckpoint) await checkpoint(epoch + 1, 0);
-    await new Promise((resolve) => setTimeout(resolve, 0));
-  }
-  await pool?.drain();
-  if (diverged) throw new TrainingDiverged(config.epochs, config.lr);
-  if (wordsConsumed !== wordsHanded) {
-    throw new Error(
-      `negsamp internal error: the kernel trained ${wordsConsumed} of the ${wordsHanded} ` +
-        `words handed to it`,
-    );
+    await pool?.drain();
+    if (diverged) throw new TrainingDiverged(config.epochs, config.lr);
+    if (wordsConsumed !== wordsHanded) {
+      throw new Error(
+        `negsamp internal error: the kernel trained ${wordsConsumed} of the ${wordsHanded} ` +
+          `words handed to it`,
+      );
+    }
+  } finally {
+    pool?.close();
   }
   meter.maybeReport(config.epochs, config.epochs, 1, k.lrAt(wordsDone), true);
   const seconds = meter.elapsedSeconds;

@@ -3,18 +3,12 @@
 // stream, then trains whatever chunk the main thread writes into one of its
 // buffers. Runs as a Web Worker (Deno, browsers) or a Node worker_thread.
 import type { KernelExports } from "../kernel/exports.ts";
-import {
-  coldSlices,
-  type WorkerInit,
-  type WorkerJob,
-  type WorkerPrefault,
-  type WorkerReply,
-} from "./pool.ts";
+import { coldSlices, type WorkerInit, type WorkerJob, type WorkerReply } from "./pool.ts";
 import { importNode } from "../runtime/node.ts";
 
 interface Port {
   post(message: WorkerReply | { ready: true } | { error: string }): void;
-  listen(handler: (message: WorkerPrefault | WorkerInit | WorkerJob) => void): void;
+  listen(handler: (message: WorkerInit | WorkerJob) => void): void;
 }
 
 async function parentPort(): Promise<Port> {
@@ -107,15 +101,6 @@ function trainChunk(k: KernelExports, job: WorkerJob): number {
 
 port.listen((message) => {
   try {
-    if ("prefault" in message) {
-      // Writing one word a page maps the pages in (src/train/pool.ts prefault).
-      const t0 = performance.now();
-      const { block, bytes } = message.prefault;
-      const words = new Int32Array(message.memory.buffer, block, bytes >> 2);
-      for (let i = 0; i < words.length; i += 1024) words[i] = 0;
-      times.start += performance.now() - t0;
-      return;
-    }
     if ("module" in message) {
       const t0 = performance.now();
       // Instantiation re-applies the module's data segments (libm's constant tables,
