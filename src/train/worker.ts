@@ -83,8 +83,8 @@ function kernelChunk(k: KernelExports, tokens: number, count: number, wordsBefor
 }
 
 /** Trains a chunk; with local rows, in parts of at least partTokens tokens,
- *  merging some local rows (mergePart) after each part and every local row at the
- *  end. Returns the words consumed. */
+ *  merging some local rows after each part (mergePart) and more at the end
+ *  (mergeChunk). Returns the words consumed. */
 function trainChunk(k: KernelExports, job: WorkerJob): number {
   if (!mergeLock) return kernelChunk(k, job.tokens, job.count, job.wordsBefore);
   const lock = mergeLock;
