@@ -1074,24 +1074,31 @@ Deno.test("trainChunk on local rows, merged after the chunk, matches the scalar 
   }
 });
 
+/** A rig with random rows in both tables, and a second kernel instance over its
+ *  memory with its own scratch, as a training thread has. */
+async function rigWithThread(vocab: number, dim: number, seed: number) {
+  const rig = await makeRig("simd", vocab, dim, { exact: false });
+  const rand = rng(seed);
+  for (let w = 0; w < vocab; w++) {
+    fillRow(rig, rig.input, w, rand, 0.5);
+    fillRow(rig, rig.output, w, rand, 0.5);
+  }
+  const thread = new WebAssembly.Instance(rig.kernel.module, {
+    env: { memory: rig.kernel.memory },
+  }).exports as unknown as KernelExports;
+  thread.setTables(rig.input, rig.output, rig.alias, rig.keep, vocab, rig.rowFloats);
+  thread.setScratch(rig.kernel.arena.alloc(rig.k.scratchBytes(rig.rowFloats), "thread scratch"));
+  return { rig, rand, thread };
+}
+
 Deno.test("mergeLocalInputRows, mergeLocalRows: both threads' changes reach the shared table", async () => {
   // Two kernel instances over one memory stand in for two threads: each trains a
   // chunk on its own local copies of the first 8 output and input rows, then they
   // merge in turn. Each shared row must end at its start plus both threads'
   // changes, and the thread that merges last must hold exactly the shared rows.
   const vocab = 20, dim = 8, local = 8;
-  const rig = await makeRig("simd", vocab, dim, { exact: false });
-  const rand = rng(11);
-  for (let w = 0; w < vocab; w++) {
-    fillRow(rig, rig.input, w, rand, 0.5);
-    fillRow(rig, rig.output, w, rand, 0.5);
-  }
+  const { rig, thread: second } = await rigWithThread(vocab, dim, 11);
   const a = rig.kernel.arena;
-  const second = new WebAssembly.Instance(rig.kernel.module, {
-    env: { memory: rig.kernel.memory },
-  }).exports as unknown as KernelExports;
-  second.setTables(rig.input, rig.output, rig.alias, rig.keep, vocab, rig.rowFloats);
-  second.setScratch(a.alloc(rig.k.scratchBytes(rig.rowFloats), "scratch 2"));
   const rows = local * rig.rowBytes;
   // Block layout (assembly/local_rows.ts): output rows, their base, input rows, base.
   const tables = [{ name: "output", table: rig.output, at: 0 }, {
@@ -1151,18 +1158,8 @@ Deno.test("mergeLocalOutputRows merges its rows alone; mergeLocalBlock, from ano
   // input rows 0..3 (block layout, assembly/local_rows.ts: output rows, their
   // base, input rows, their base).
   const vocab = 12, dim = 8, words = 8, inputWords = 4;
-  const rig = await makeRig("simd", vocab, dim, { exact: false });
-  const rand = rng(5);
-  for (let w = 0; w < vocab; w++) {
-    fillRow(rig, rig.input, w, rand, 0.5);
-    fillRow(rig, rig.output, w, rand, 0.5);
-  }
+  const { rig, rand, thread } = await rigWithThread(vocab, dim, 5);
   const a = rig.kernel.arena;
-  const thread = new WebAssembly.Instance(rig.kernel.module, {
-    env: { memory: rig.kernel.memory },
-  }).exports as unknown as KernelExports;
-  thread.setTables(rig.input, rig.output, rig.alias, rig.keep, vocab, rig.rowFloats);
-  thread.setScratch(a.alloc(rig.k.scratchBytes(rig.rowFloats), "thread scratch"));
   const block = a.alloc(2 * (words + inputWords) * rig.rowBytes, "local rows");
   thread.setLocalRows(block, words, inputWords);
   const localOutput = block, localInput = block + 2 * words * rig.rowBytes;
