@@ -65,9 +65,9 @@ export interface WorkerReply {
 }
 
 /** Where a training thread's time went, in seconds: starting (instantiating the
- *  kernel, copying its local rows in), training in the kernel,
- *  merging its local rows (waiting for the lock included) and waiting for chunks
- *  between the first and the last. */
+ *  kernel, copying its local rows in), training in the kernel, merging its local
+ *  rows (waiting for the lock included) and waiting for chunks between the first
+ *  and the last. */
 export interface ThreadTimes {
   startSeconds: number;
   kernelSeconds: number;
