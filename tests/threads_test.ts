@@ -167,7 +167,12 @@ Deno.test("threads: coldSlices cover the output rows past the hot ones, each onc
  *  the tables once the pool has drained. One worker trains on its own local rows,
  *  which the merges never change, so the result depends on the merges only
  *  through what reaches the shared tables. */
-async function trainOneWorker(text: string, rows: (r: LocalRows) => LocalRows) {
+async function trainOneWorker(
+  text: string,
+  rows: (r: LocalRows) => LocalRows,
+  /** Drain the pool after every this many chunks too, as a checkpoint does. */
+  drainEvery = 0,
+) {
   const config = resolveConfig({ ...settings, sharedNegatives: true, chunkTokens: 16384 });
   const corpus = memoryCorpus("topics", text);
   const { vocab } = await buildVocab(corpus, config);
@@ -190,6 +195,7 @@ async function trainOneWorker(text: string, rows: (r: LocalRows) => LocalRows) {
     for await (const chunk of idChunks(corpus, vocab, 600)) {
       await pool.run(chunk.ids, 0);
       chunks++;
+      if (drainEvery > 0 && chunks % drainEvery === 0) await pool.drain();
     }
     assertGreater(chunks, 20, "chunks");
     await pool.drain();
@@ -216,6 +222,12 @@ Deno.test("threads: output rows merged a slice at a time all reach the tables by
   // A chunk's update of a row is of the order of 1e-3 to 1e-2 here; rounding, 1e-6.
   assert(largest(sliced.input, every.input) < 1e-4, "input tables differ");
   assert(largest(sliced.output, every.output) < 1e-4, "output tables differ");
+  // Drained every 7 chunks as well (a checkpoint's drain, then training goes on):
+  // the drain's merge leaves the worker's copies in step with the tables, so no
+  // change is added twice.
+  const drained = await trainOneWorker(text, (r) => ({ ...r, hot: 4 }), 7);
+  assert(largest(drained.input, every.input) < 1e-4, "input tables differ (drains)");
+  assert(largest(drained.output, every.output) < 1e-4, "output tables differ (drains)");
   // The tables moved from their start (the output rows start at zero).
   assert(every.output.some((v) => v !== 0), "the output rows were trained");
 });
