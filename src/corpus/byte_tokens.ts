@@ -78,11 +78,26 @@ export async function scanTokens(
   /** Inside a token longer than maxPending units, which is dropped. */
   let dropping = false;
 
-  /** Hands on bytes[start, end), a whole token, unless it is too long. */
+  /** Whether bytes[start, end) is longer than any kept token (counted as dropped). */
+  const tooLong = (bytes: Uint8Array, start: number, end: number): boolean => {
+    const drop = end - start > maxPending && utf16Length(bytes, start, end) > maxPending;
+    if (drop) utf8.report.droppedRuns++;
+    return drop;
+  };
+
+  /** Hands on bytes[start, end), a whole token, unless it is too long (a short
+   *  token, nearly every one, is handed on without a call). */
   const emit = (bytes: Uint8Array, start: number, end: number, hash: number): void => {
-    if (end - start > maxPending && utf16Length(bytes, start, end) > maxPending) {
-      utf8.report.droppedRuns++;
-    } else sink.token(bytes, start, end, hash);
+    if (end - start <= maxPending || !tooLong(bytes, start, end)) {
+      sink.token(bytes, start, end, hash);
+    }
+  };
+
+  /** Carries `bytes`, the start of a token, to the next chunk; if it is longer than
+   *  any kept token already, drops it up to its whitespace instead. */
+  const carry = (bytes: Uint8Array): void => {
+    dropping = tooLong(bytes, 0, bytes.length);
+    open = dropping ? EMPTY : bytes;
   };
 
   /** Scans `b` (valid UTF-8) from `from`, where no token is open. Returns where an
@@ -131,13 +146,7 @@ export async function scanTokens(
         if (from === b.length) return;
         dropping = false;
       } else if (from === b.length) {
-        open = concat(open, b);
-        if (open.length > maxPending && utf16Length(open, 0, open.length) > maxPending) {
-          // Longer than any kept token already: drop it up to its whitespace.
-          utf8.report.droppedRuns++;
-          open = EMPTY;
-          dropping = true;
-        }
+        carry(concat(open, b));
         return;
       } else {
         const token = concat(open, b.subarray(0, from));
@@ -145,13 +154,7 @@ export async function scanTokens(
         emit(token, 0, token.length, hashBytes(token, 0, token.length));
       }
     }
-    const rest = scan(b, from);
-    open = b.slice(rest);
-    if (open.length > maxPending && utf16Length(open, 0, open.length) > maxPending) {
-      utf8.report.droppedRuns++;
-      open = EMPTY;
-      dropping = true;
-    }
+    carry(b.slice(scan(b, from)));
   };
 
   for await (const chunk of stream) {
