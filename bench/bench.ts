@@ -805,6 +805,12 @@ function table(rows: Row[]): string {
   return lines.join("\n");
 }
 
+/** Whether two runs (or rows) are of the same shape, tool and variant (thread counts aside). */
+function sameRun(a: RunRecord | Row, b: RunRecord | Row): boolean {
+  return shapeKey(a.setting) === shapeKey(b.setting) && a.variant.tool === b.variant.tool &&
+    a.variant.label === b.variant.label;
+}
+
 /** Speed-up of each tool's multi-thread rows over its one-thread row of the same shape,
  *  for the whole timed part and for the training alone: mean one-thread seconds / mean
  *  seconds, and the same for each repeat's pair of runs, which ran side by side in time
@@ -812,9 +818,6 @@ function table(rows: Row[]): string {
 function scalingTable(rows: Row[], records: RunRecord[]): string | undefined {
   const ratio = (one: Spread | undefined, many: Spread | undefined) =>
     one && many ? `${(one.mean / many.mean).toFixed(2)}x` : "–";
-  const sameRun = (a: RunRecord | Row, b: RunRecord | Row) =>
-    shapeKey(a.setting) === shapeKey(b.setting) && a.variant.tool === b.variant.tool &&
-    a.variant.label === b.variant.label;
   const paired = (many: Row, time: (r: RunRecord) => number | undefined): string => {
     const ratios: number[] = [];
     for (const r of records) {
@@ -858,34 +861,29 @@ function scalingTable(rows: Row[], records: RunRecord[]): string | undefined {
 }
 
 /** Where our multi-thread trainings' time went (train()'s stats.threads): seconds per
- *  worker, mean over its runs and workers, beside the mean training alone of the
+ *  worker, mean over its runs and workers, beside the training alone of the
  *  one-thread row of the same shape. */
-function threadTimesTable(records: RunRecord[]): string | undefined {
-  const groups = new Map<string, { setting: Setting; variant: Variant; times: ThreadTimes[] }>();
-  for (const r of records) {
-    const times = r.details?.threadTimes as ThreadTimes[] | undefined;
-    if (!r.ok || r.variant.tool !== "ours" || !times) continue;
-    const key = `${shapeKey(r.setting)} ${r.setting.threads} ${r.variant.label}`;
-    const group = groups.get(key) ?? { setting: r.setting, variant: r.variant, times: [] };
-    group.times.push(...times);
-    groups.set(key, group);
-  }
-  if (groups.size === 0) return undefined;
-  const lines = [...groups.values()].map(({ setting, variant, times }) => {
+function threadTimesTable(rows: Row[], records: RunRecord[]): string | undefined {
+  const lines: string[] = [];
+  for (const many of rows) {
+    if (many.variant.tool !== "ours" || many.setting.threads < 2) continue;
+    const times = records.flatMap((r) =>
+      r.ok && r.setting.threads === many.setting.threads && sameRun(r, many)
+        ? (r.details?.threadTimes as ThreadTimes[] | undefined) ?? []
+        : []
+    );
+    if (times.length === 0) continue;
     const mean = (f: (t: ThreadTimes) => number) =>
       (times.reduce((sum, t) => sum + f(t), 0) / times.length).toFixed(2);
-    const ones = records.filter((r) =>
-      r.ok && r.setting.threads === 1 && r.variant.tool === "ours" &&
-      r.variant.label === variant.label && shapeKey(r.setting) === shapeKey(setting) &&
-      r.loopSeconds !== undefined
+    const one = rows.find((r) => r.setting.threads === 1 && sameRun(r, many))?.loopSeconds;
+    lines.push(
+      `| ${shapeKey(many.setting)} | ${many.setting.threads} | ${many.variant.label} | ` +
+        `${mean((t) => t.startSeconds)} | ${mean((t) => t.kernelSeconds)} | ` +
+        `${mean((t) => t.mergeSeconds)} | ${mean((t) => t.idleSeconds)} | ` +
+        `${one ? one.mean.toFixed(2) : "–"} |`,
     );
-    const one = ones.length > 0
-      ? (ones.reduce((sum, r) => sum + r.loopSeconds!, 0) / ones.length).toFixed(2)
-      : "–";
-    return `| ${shapeKey(setting)} | ${setting.threads} | ${variant.label} | ` +
-      `${mean((t) => t.startSeconds)} | ${mean((t) => t.kernelSeconds)} | ` +
-      `${mean((t) => t.mergeSeconds)} | ${mean((t) => t.idleSeconds)} | ${one} |`;
-  });
+  }
+  if (lines.length === 0) return undefined;
   return [
     "Where our threads' time went (seconds per thread, mean; train()'s stats.threads): " +
     "starting, in the kernel, merging local rows, waiting for chunks; beside one thread's " +
@@ -1198,7 +1196,7 @@ async function main(): Promise<void> {
       out.push("");
       out.push(scaling);
     }
-    const threadTimes = threadTimesTable(records);
+    const threadTimes = threadTimesTable(rows, records);
     if (threadTimes) {
       out.push("");
       out.push(threadTimes);
