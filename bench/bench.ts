@@ -39,8 +39,9 @@ gensim's words/s, peak RSS, analogy accuracy and WordSim-353 Spearman.
                                fixed for every run; lr is 0.025 (skip-gram) / 0.05 (CBOW),
                                decaying linearly to 0.0001, for every tool
   --repeat 1                   runs per tool and setting (mean and min-max are printed); the
-                               repeats alternate the thread counts of a shape, and the scaling
-                               table gives each repeat's speed-up over one thread
+                               repeats alternate the thread counts of a shape (every second
+                               repeat in reverse order), and the scaling table gives each
+                               repeat's speed-up over one thread
   --tools ours,gensim,fasttext tools (a missing one is skipped with a notice)
   --shared-negatives both      ours, skip-gram: shared negatives on, off or both
   --kernel relaxed             ours: kernel builds (list of relaxed, simd)
@@ -904,11 +905,11 @@ const DEFINITIONS = [
   "pass + training; interpreter start-up, imports and saving not timed); fastText = the wall time of the whole fasttext process, nothing " +
   "subtracted (it includes its vocabulary pass, start-up, and writing its .bin and .vec).",
   "Training alone (the scaling table): ours = the epochs' loop, from the workers' start-up " +
-  "(instantiating the kernel; they map their memory in during the set-up before it) to " +
-  "the last chunk (train()'s own stats.seconds); gensim = its train() call, timed apart from " +
-  "build_vocab. The vocabulary pass runs on one thread in both. Paired runs: each repeat " +
-  "runs the one-thread and multi-thread trainings of a shape one after the other, and each " +
-  "pair gives its own speed-up.",
+  "(instantiating the kernel and copying their local rows) to the last chunk (train()'s own " +
+  "stats.seconds); gensim = its train() call, timed apart from build_vocab. The vocabulary " +
+  "pass runs on one thread in both. Paired runs: each repeat runs the one-thread and " +
+  "multi-thread trainings of a shape one after the other (every second repeat in the " +
+  "reverse order), and each pair gives its own speed-up.",
   "words/CPU-s = the same tokens / CPU seconds (user + system, all threads) of the same " +
   "timed part (fastText: of its whole process); it is much less disturbed by other work on " +
   "a busy machine than wall time, but with several threads it measures efficiency, not speed.",
@@ -1067,10 +1068,12 @@ async function main(): Promise<void> {
     const plan: { setting: Setting; variant: Variant; rep: number }[] = [];
     // Repeats interleave the tools, and the thread counts of one shape, so slow drifts of
     // a noisy machine hit all of them alike, and each multi-thread run has a one-thread
-    // run of its repeat next to it (the paired speed-ups of the scaling table).
+    // run of its repeat next to it (the paired speed-ups of the scaling table). Every
+    // second repeat runs them in the reverse order (ABBA), so a drift within a repeat
+    // does not always favour the same thread count.
     for (const group of byShape(settings)) {
       for (let rep = 1; rep <= o.repeat; rep++) {
-        for (const setting of group) {
+        for (const setting of rep % 2 === 0 ? [...group].reverse() : group) {
           for (const variant of variantsOf(o, setting, available)) {
             plan.push({ setting, variant, rep });
           }
