@@ -840,6 +840,15 @@ function scalingTable(rows: Row[], records: RunRecord[]): string | undefined {
         ratios[ratios.length - 1].toFixed(2)
       }, ${ratios.length} pairs)`;
   };
+  /** The one-thread runs' slowest words per CPU-second over their fastest. */
+  const steadiness = (many: Row): string => {
+    const speeds = records.flatMap((r) =>
+      r.ok && r.setting.threads === 1 && sameRun(r, many) && r.wordsPerCpuSecond
+        ? [r.wordsPerCpuSecond]
+        : []
+    );
+    return speeds.length < 2 ? "–" : (Math.min(...speeds) / Math.max(...speeds)).toFixed(2);
+  };
   const lines: string[] = [];
   for (const many of rows) {
     if (many.setting.threads < 2) continue;
@@ -849,14 +858,15 @@ function scalingTable(rows: Row[], records: RunRecord[]): string | undefined {
       `| ${shapeKey(many.setting)} | ${many.setting.threads} | ${many.variant.tool} | ` +
         `${many.variant.label} | ${ratio(one.seconds, many.seconds)} | ` +
         `${paired(many, (r) => r.seconds)} | ${ratio(one.loopSeconds, many.loopSeconds)} | ` +
-        `${paired(many, (r) => r.loopSeconds)} |`,
+        `${paired(many, (r) => r.loopSeconds)} | ${steadiness(many)} |`,
     );
   }
   if (lines.length === 0) return undefined;
   return [
     "| setting | threads | tool | variant | × one thread, whole | paired runs, median " +
-    "(min–max) | × one thread, training alone | paired runs, median (min–max) |",
-    "| --- | ---: | --- | --- | ---: | ---: | ---: | ---: |",
+    "(min–max) | × one thread, training alone | paired runs, median (min–max) | " +
+    "one thread's steadiness |",
+    "| --- | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |",
     ...lines,
   ].join("\n");
 }
@@ -909,7 +919,10 @@ const DEFINITIONS = [
   "stats.seconds); gensim = its train() call, timed apart from build_vocab. The vocabulary " +
   "pass runs on one thread in both. Paired runs: each repeat runs the one-thread and " +
   "multi-thread trainings of a shape one after the other (every second repeat in the " +
-  "reverse order), and each pair gives its own speed-up.",
+  "reverse order), and each pair gives its own speed-up. One thread's steadiness = its " +
+  "slowest run's words/CPU-s over its fastest: one thread runs at ~100% CPU, so this tracks " +
+  "the speed of the machine's cores; well under 0.9, they changed speed during the run and " +
+  "the paired speed-ups moved with them.",
   "words/CPU-s = the same tokens / CPU seconds (user + system, all threads) of the same " +
   "timed part (fastText: of its whole process); it is much less disturbed by other work on " +
   "a busy machine than wall time, but with several threads it measures efficiency, not speed.",
