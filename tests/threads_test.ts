@@ -139,8 +139,17 @@ Deno.test("threads: a worker that fails while the vocabulary is counted fails th
       mode: MODE_SKIPGRAM_SHARED,
     });
     const rows = localRows(4, 4, MODE_SKIPGRAM_SHARED);
-    const pool = await ThreadPool.prepare(kernel, 1, 1024, rows, 4, started);
-    await assertRejects(() => pool.start(init, () => {}), Error, "boom");
+    const start = () =>
+      ThreadPool.start(kernel, {
+        threads: 1,
+        chunkTokens: 1024,
+        rows,
+        rowFloats: 4,
+        init,
+        onResult: () => {},
+        started,
+      });
+    await assertRejects(start, Error, "boom");
   } finally {
     for (const worker of started) worker.terminate();
   }
@@ -179,18 +188,24 @@ async function trainOneWorker(
   const kernel = await Kernel.create({ shared: true });
   const rowFloats = Kernel.rowFloats(config.dim);
   const local = rows(localRows(vocab.size, rowFloats, MODE_SKIPGRAM_SHARED));
+  const layout = layOut(kernel, vocab, config, undefined, { threads: 1, mode: 0 });
   // Chunks of 600 tokens: many merges in an epoch.
-  const pool = await ThreadPool.prepare(kernel, 1, 600, local, rowFloats);
-  try {
-    const layout = layOut(kernel, vocab, config, undefined, { threads: 1, mode: 0 });
-    await pool.start((w) => ({
+  const pool = await ThreadPool.start(kernel, {
+    threads: 1,
+    chunkTokens: 600,
+    rows: local,
+    rowFloats,
+    init: (w) => ({
       module: kernel.module,
       memory: kernel.memory,
       tables: { ...layout, vocabSize: vocab.size, rowFloats },
       params: { window: 4, negative: 5, lr: 0.05, minLr: 0.0001, plannedWords: 1e9 },
       seed: String(w + 5),
       mode: MODE_SKIPGRAM_SHARED,
-    }), () => {});
+    }),
+    onResult: () => {},
+  });
+  try {
     let chunks = 0;
     for await (const chunk of idChunks(corpus, vocab, 600)) {
       await pool.run(chunk.ids, 0);

@@ -94,8 +94,8 @@ function defaultWorkerUrl(): URL {
 
 /** Starts `count` training workers. The trainer starts them before it counts the
  *  vocabulary, so that they load (a runtime each) on the core the count leaves
- *  idle: two-thread runs on en-mixed took 0.11-0.23 s less; ThreadPool.prepare
- *  and start then give them their memory and tables. */
+ *  idle: two-thread runs on en-mixed took 0.11-0.23 s less; ThreadPool.start
+ *  then gives them their memory and tables. */
 export async function spawnWorkers(
   count: number,
   url = defaultWorkerUrl(),
@@ -255,16 +255,27 @@ interface Slot {
   tokens: number;
 }
 
-/** A worker and what ThreadPool.prepare allocated for it. */
+/** A worker, its local rows (for the drain's merge) and whether it is ready. */
 interface PoolWorker {
   handle: WorkerHandle;
-  scratch: number;
   block: number;
   ready: Promise<void>;
 }
 
-/** Training threads over one kernel memory: `prepare` allocates each worker's
- *  memory (for the local rows it is given), `start` hands out the tables. */
+/** What ThreadPool.start needs besides the kernel. */
+export interface PoolOptions {
+  threads: number;
+  chunkTokens: number;
+  rows: LocalRows;
+  rowFloats: number;
+  /** Each worker's init message, but for the scratch and local rows the pool allocates. */
+  init: (worker: number) => Omit<WorkerInit, "scratch" | "local">;
+  onResult: (r: ChunkResult) => void;
+  /** Workers `spawnWorkers` started (new ones are started otherwise). */
+  started?: WorkerHandle[];
+}
+
+/** Training threads over one kernel memory. */
 export class ThreadPool {
   #workers: PoolWorker[] = [];
   #slots: Slot[] = [];
@@ -272,28 +283,25 @@ export class ThreadPool {
   #waiting: (() => void)[] = [];
   #pending = 0;
   #failure: Error | undefined;
-  #onResult: (r: ChunkResult) => void = () => {};
   #lock = 0;
   #times: ThreadTimes[] = [];
 
-  private constructor(readonly kernel: Kernel, readonly rows: LocalRows) {}
+  private constructor(
+    readonly kernel: Kernel,
+    readonly rows: LocalRows,
+    readonly onResult: (r: ChunkResult) => void,
+  ) {}
 
-  /** Allocates, for `threads` workers (those `spawnWorkers` started, or new
-   *  ones), the merge lock and each worker's scratch, local rows and two token
-   *  buffers. */
-  static async prepare(
-    kernel: Kernel,
-    threads: number,
-    chunkTokens: number,
-    rows: LocalRows,
-    rowFloats: number,
-    started?: WorkerHandle[],
-  ): Promise<ThreadPool> {
-    const pool = new ThreadPool(kernel, rows);
+  /** Allocates the merge lock and each worker's scratch, local rows and two token
+   *  buffers, and gives every worker its init message. Resolves once every worker
+   *  is ready; closes the pool if one fails. */
+  static async start(kernel: Kernel, options: PoolOptions): Promise<ThreadPool> {
+    const pool = new ThreadPool(kernel, options.rows, options.onResult);
     pool.#lock = kernel.arena.alloc(4, "the merge lock");
     kernel.arena.i32(pool.#lock, 1)[0] = 0;
     try {
-      for (let w = 0; w < threads; w++) await pool.#add(w, chunkTokens, rowFloats, started?.[w]);
+      for (let w = 0; w < options.threads; w++) await pool.#add(w, options);
+      await Promise.all(pool.#workers.map((w) => w.ready));
     } catch (e) {
       pool.close();
       throw e;
@@ -301,19 +309,14 @@ export class ThreadPool {
     return pool;
   }
 
-  /** prepare, for worker `w`: its memory, then its handle and its messages. */
-  async #add(
-    w: number,
-    chunkTokens: number,
-    rowFloats: number,
-    started: WorkerHandle | undefined,
-  ): Promise<void> {
+  /** start, for worker `w`: its memory, its handle and messages, its init. */
+  async #add(w: number, options: PoolOptions): Promise<void> {
     const { kernel, rows } = this;
     const arena = kernel.arena;
-    const scratch = arena.alloc(kernel.exports.scratchBytes(rowFloats), "worker scratch");
+    const scratch = arena.alloc(kernel.exports.scratchBytes(options.rowFloats), "worker scratch");
     const block = arena.alloc(rows.bytes, "a worker's local rows");
-    const tokens = [0, 1].map(() => arena.alloc(chunkTokens * 4, "worker token buffer"));
-    const handle = started ?? await spawn(defaultWorkerUrl());
+    const tokens = [0, 1].map(() => arena.alloc(options.chunkTokens * 4, "worker token buffer"));
+    const handle = options.started?.[w] ?? await spawn(defaultWorkerUrl());
     const ready = new Promise<void>((resolve, reject) => {
       handle.onError((e) => {
         this.#fail(e);
@@ -328,44 +331,26 @@ export class ThreadPool {
         } else this.#finished(m);
       });
     });
-    // Awaited by start; until then a failure must not count as unhandled.
+    // Awaited once every worker has its init; until then a failure must not count
+    // as unhandled.
     ready.catch(() => {});
-    this.#workers.push({ handle, scratch, block, ready });
+    this.#workers.push({ handle, block, ready });
     this.#times.push({ startSeconds: 0, kernelSeconds: 0, mergeSeconds: 0, idleSeconds: 0 });
     for (const buffer of tokens) {
       this.#free.push(this.#slots.length);
       this.#slots.push({ worker: w, tokens: buffer });
     }
-  }
-
-  /** Gives every worker its init message (`init`, plus the scratch and local rows
-   *  allocated by prepare). Resolves once every worker is ready; closes the pool
-   *  if one fails. */
-  async start(
-    init: (worker: number) => Omit<WorkerInit, "scratch" | "local">,
-    onResult: (r: ChunkResult) => void,
-  ): Promise<void> {
-    this.#onResult = onResult;
-    const rows = this.rows;
-    this.#workers.forEach((worker, w) => {
-      const local = {
-        block: worker.block,
-        words: rows.output,
-        inputWords: rows.input,
-        lock: this.#lock,
-        partTokens: LOCAL_PART_TOKENS,
-        perPart: rows.perPart,
-        hot: rows.hot,
-        coldSlices: LOCAL_COLD_SLICES,
-      };
-      worker.handle.post({ ...init(w), scratch: worker.scratch, local });
-    });
-    try {
-      await Promise.all(this.#workers.map((w) => w.ready));
-    } catch (e) {
-      this.close();
-      throw e;
-    }
+    const local = {
+      block,
+      words: rows.output,
+      inputWords: rows.input,
+      lock: this.#lock,
+      partTokens: LOCAL_PART_TOKENS,
+      perPart: rows.perPart,
+      hot: rows.hot,
+      coldSlices: LOCAL_COLD_SLICES,
+    };
+    handle.post({ ...options.init(w), scratch, local });
   }
 
   /** Each worker's times so far (ThreadTimes), as of its last finished chunk. */
@@ -382,7 +367,7 @@ export class ThreadPool {
     this.#pending--;
     this.#free.push(reply.slot);
     this.#times[this.#slots[reply.slot].worker] = reply.times;
-    this.#onResult(reply);
+    this.onResult(reply);
     // Wake every waiter; each re-checks its own condition.
     for (const wake of this.#waiting.splice(0)) wake();
   }

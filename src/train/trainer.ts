@@ -218,35 +218,32 @@ export async function trainWithVocab(
   // Several: a pool of workers over the shared memory (Hogwild, not reproducible).
   const rowFloats = Kernel.rowFloats(config.dim);
   const pool = threads > 1
-    ? await ThreadPool.prepare(
-      kernel,
+    ? await ThreadPool.start(kernel, {
       threads,
-      config.chunkTokens,
-      localRows(vocab.size, rowFloats, mode),
+      chunkTokens: config.chunkTokens,
+      rows: localRows(vocab.size, rowFloats, mode),
       rowFloats,
+      init: (w) => ({
+        module: kernel.module,
+        memory: kernel.memory,
+        tables: {
+          input: layout.input,
+          output: layout.output,
+          alias: layout.alias,
+          keep: layout.keep,
+          vocabSize: vocab.size,
+          rowFloats,
+        },
+        params,
+        // Each worker has its own stream, derived from the seed and its index.
+        seed: BigInt.asUintN(64, BigInt(config.seed) + BigInt(w + 1) * 0x9E3779B97F4A7C15n)
+          .toString(),
+        mode,
+      }),
+      onResult: collect,
       started,
-    )
+    })
     : undefined;
-  await pool?.start(
-    (w) => ({
-      module: kernel.module,
-      memory: kernel.memory,
-      tables: {
-        input: layout.input,
-        output: layout.output,
-        alias: layout.alias,
-        keep: layout.keep,
-        vocabSize: vocab.size,
-        rowFloats,
-      },
-      params,
-      // Each worker has its own stream, derived from the seed and its index.
-      seed: BigInt.asUintN(64, BigInt(config.seed) + BigInt(w + 1) * 0x9E3779B97F4A7C15n)
-        .toString(),
-      mode,
-    }),
-    collect,
-  );
   const cacheLimit = options.cacheTokens ?? DEFAULT_CACHE_TOKENS;
   // Encoded chunks of the first full pass, replayed by later epochs if small enough.
   let cache: IdChunk[] | undefined = encoded ?? [];
