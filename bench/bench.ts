@@ -7,6 +7,7 @@
 import type { KernelVariant } from "../src/kernel/module.ts";
 import type { ModelKind } from "../src/train/config.ts";
 import type { ThreadTimes } from "../src/train/pool.ts";
+import { median } from "./stats.ts";
 import {
   parseChoices,
   type ParsedFlags,
@@ -831,13 +832,11 @@ function scalingTable(rows: Row[], records: RunRecord[]): string | undefined {
       if (a !== undefined && b !== undefined && b > 0) ratios.push(a / b);
     }
     if (ratios.length === 0) return "–";
-    ratios.sort((x, y) => x - y);
-    const mid = ratios.length >> 1;
-    const median = ratios.length % 2 ? ratios[mid] : (ratios[mid - 1] + ratios[mid]) / 2;
+    const mid = median(ratios).toFixed(2);
     return ratios.length === 1
-      ? `${median.toFixed(2)}x (1 pair)`
-      : `${median.toFixed(2)}x (${ratios[0].toFixed(2)}–${
-        ratios[ratios.length - 1].toFixed(2)
+      ? `${mid}x (1 pair)`
+      : `${mid}x (${Math.min(...ratios).toFixed(2)}–${
+        Math.max(...ratios).toFixed(2)
       }, ${ratios.length} pairs)`;
   };
   /** The one-thread runs' slowest words per CPU-second over their fastest. */

@@ -17,6 +17,7 @@
 //   deno task bench:ceiling [--threads 2] [--rounds 6] [--model skipgram] [--epochs 5]
 //                           [--corpus F] [--json OUT]
 import { parseChoices, parseFlags, parseNumber, UsageError } from "./args.ts";
+import { median } from "./stats.ts";
 
 const USAGE = `deno task bench:ceiling [flags]
 
@@ -77,12 +78,6 @@ async function startTraining(
   }
   const lines = text.decode(out.stdout).trim().split("\n");
   return (JSON.parse(lines[lines.length - 1]) as { trainSeconds: number }).trainSeconds;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
 /** "median (min–max)" of speed-ups. */
