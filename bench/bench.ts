@@ -16,7 +16,7 @@ import {
   parseNumber,
   UsageError,
 } from "./args.ts";
-import { fileExists } from "../src/io/files.ts";
+import { fileExists, writeFileAtomic } from "../src/io/files.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -1247,35 +1247,33 @@ async function main(): Promise<void> {
     console.log(out.join("\n"));
 
     if (o.json) {
-      await Deno.writeTextFile(
-        o.json,
-        JSON.stringify(
-          {
-            meta: {
-              date: new Date().toISOString(),
-              corpus,
-              corpusTokens,
-              quick: o.quick,
-              options: o,
-              deno: Deno.version,
-              cpu,
-              cores: navigator.hardwareConcurrency,
-              gensimBlas: blas ?? null,
-              kernelsBefore,
-              kernelsAfter,
-              loadBefore,
-              loadAfter,
-              benchSeconds,
-            },
-            definitions: DEFINITIONS,
-            rows,
-            runs: records,
-            evaluatorCrossCheck: crossCheck ?? null,
+      const json = JSON.stringify(
+        {
+          meta: {
+            date: new Date().toISOString(),
+            corpus,
+            corpusTokens,
+            quick: o.quick,
+            options: o,
+            deno: Deno.version,
+            cpu,
+            cores: navigator.hardwareConcurrency,
+            gensimBlas: blas ?? null,
+            kernelsBefore,
+            kernelsAfter,
+            loadBefore,
+            loadAfter,
+            benchSeconds,
           },
-          null,
-          2,
-        ) + "\n",
-      );
+          definitions: DEFINITIONS,
+          rows,
+          runs: records,
+          evaluatorCrossCheck: crossCheck ?? null,
+        },
+        null,
+        2,
+      ) + "\n";
+      await writeFileAtomic(o.json, new TextEncoder().encode(json));
       log(`wrote ${o.json}`);
     }
   } finally {

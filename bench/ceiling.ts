@@ -18,6 +18,7 @@
 //                           [--corpus F] [--json OUT]
 import { parseChoices, parseFlags, parseNumber, UsageError } from "./args.ts";
 import { median } from "./stats.ts";
+import { writeFileAtomic } from "../src/io/files.ts";
 
 const USAGE = `deno task bench:ceiling [flags]
 
@@ -159,7 +160,8 @@ async function main(): Promise<void> {
   ];
   console.log(lines.join("\n"));
   if (v.json !== undefined) {
-    await Deno.writeTextFile(v.json, JSON.stringify({ model, threads, epochs, rounds: done }));
+    const json = JSON.stringify({ model, threads, epochs, rounds: done });
+    await writeFileAtomic(v.json, new TextEncoder().encode(json));
   }
 }
 

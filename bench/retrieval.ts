@@ -11,6 +11,7 @@ import { PairModel } from "../src/retrieval/model.ts";
 import { halvesOf, type Pair, splitHoldout } from "../src/retrieval/pairs.ts";
 import { useKernelModule } from "../src/kernel/module.ts";
 import { parseChoices, parseFlags, parseNumber, UsageError } from "./args.ts";
+import { writeFileAtomic } from "../src/io/files.ts";
 
 const USAGE = `deno task bench:retrieval [flags]
 
@@ -102,8 +103,9 @@ async function main(args: string[]): Promise<number> {
   const test = split.test;
   if (v["write-pairs"]) {
     await Deno.mkdir(v["write-pairs"], { recursive: true });
-    await Deno.writeTextFile(`${v["write-pairs"]}/train.tsv`, tsv(train));
-    await Deno.writeTextFile(`${v["write-pairs"]}/test.tsv`, tsv(test));
+    const enc = new TextEncoder();
+    await writeFileAtomic(`${v["write-pairs"]}/train.tsv`, enc.encode(tsv(train)));
+    await writeFileAtomic(`${v["write-pairs"]}/test.tsv`, enc.encode(tsv(test)));
   }
   const docs = test.map((p) => p.document);
   const queries = test.map((p, i) => ({ query: p.query, target: i }));
@@ -162,11 +164,10 @@ async function main(args: string[]): Promise<number> {
   ].join("\n");
   console.log(md + "\n");
   if (v.json) {
-    await Deno.writeTextFile(
-      v.json,
+    const json =
       JSON.stringify({ corpus, settings, train: train.length, test: test.length, rows }, null, 2) +
-        "\n",
-    );
+      "\n";
+    await writeFileAtomic(v.json, new TextEncoder().encode(json));
   }
   return 0;
 }

@@ -7,6 +7,7 @@ import { Classifier, type LossKind } from "../src/supervised/classifier.ts";
 import { fileExamples } from "../src/supervised/labels.ts";
 import { useKernelModule } from "../src/kernel/module.ts";
 import { parseChoices, parseFlags, parseList, parseNumber, UsageError } from "./args.ts";
+import { writeFileAtomic } from "../src/io/files.ts";
 
 const USAGE = `deno task bench:supervised [flags]
 
@@ -286,7 +287,8 @@ async function main(args: string[]): Promise<number> {
   const md = `Settings: ${settings}.\n\n${table(o, runs)}\n`;
   console.log(md);
   if (o.json) {
-    await Deno.writeTextFile(o.json, JSON.stringify({ settings: o, runs }, null, 2) + "\n");
+    const json = JSON.stringify({ settings: o, runs }, null, 2) + "\n";
+    await writeFileAtomic(o.json, new TextEncoder().encode(json));
   }
   return 0;
 }
